@@ -86,8 +86,8 @@ internal sealed class CodeIntelligence
         var text = symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
         return symbol switch
         {
-            ILocalSymbol local => $"{local.Type.ToDisplayString()} {local.Name}",
-            IFieldSymbol { ContainingType.IsScriptClass: true } field => $"{field.Type.ToDisplayString()} {field.Name}",
+            ILocalSymbol local => $"{local.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {local.Name}",
+            IFieldSymbol { ContainingType.IsScriptClass: true } field => $"{field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {field.Name}",
             INamedTypeSymbol type => $"{type.TypeKind.ToString().ToLowerInvariant()} {text}",
             _ => text,
         };
