@@ -26,6 +26,7 @@ public sealed class KernelService : ICellHost, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile JupyterMessage? _currentExecute;
     private volatile bool _allowStdin;
+    private bool _abortQueued;
     private int _executionCount;
 
     /// <summary>Binds the sockets of <paramref name="connection"/>; <paramref name="log"/> receives the kernel's own diagnostics.</summary>
@@ -70,6 +71,26 @@ public sealed class KernelService : ICellHost, IDisposable
             {
                 PublishStatus("idle", request);
             }
+            if (channel == Channel.Shell && _abortQueued)
+                AbortQueuedRequests();
+        }
+    }
+
+    // After a failed cell with stop_on_error, the requests already queued (the rest of a "run all") are answered
+    // with status "aborted" instead of running against a state the failed cell left incomplete.
+    private void AbortQueuedRequests()
+    {
+        _abortQueued = false;
+        while (_sockets.Receive(Channel.Shell, TimeSpan.Zero, reason => _log.WriteLine(reason)) is { } queued)
+        {
+            PublishStatus("busy", queued);
+            var replyType = queued.MessageType.EndsWith("_request", StringComparison.Ordinal)
+                ? queued.MessageType[..^"_request".Length] + "_reply" : queued.MessageType;
+            var content = new JsonObject { ["status"] = "aborted" };
+            if (queued.MessageType == "execute_request")
+                content["execution_count"] = _executionCount;
+            Reply(Channel.Shell, queued, replyType, content);
+            PublishStatus("idle", queued);
         }
     }
 
@@ -182,6 +203,7 @@ public sealed class KernelService : ICellHost, IDisposable
             Publish("error", ErrorContent(error), request);
             reply = ErrorContent(error);
             reply["status"] = "error";
+            _abortQueued = (bool?)content["stop_on_error"] ?? true;
         }
         else
         {

@@ -198,4 +198,49 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
         Assert.True((bool)reply.Content["found"]!);
         Assert.Equal("List<int> inspected", (string?)reply.Content["data"]!["text/plain"]);
     }
+
+    [Fact]
+    public void ConsoleReadLineAsksTheFrontEndOverStdin()
+    {
+        var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
+        {
+            ["code"] = "var answer = Console.ReadLine();\nanswer.ToUpperInvariant()", ["silent"] = false, ["store_history"] = true,
+            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = true, ["stop_on_error"] = true,
+        });
+        var input = _kernel.Reply(Channel.Stdin);
+        Assert.Equal("input_request", input.MessageType);
+        Assert.Equal(request.MessageId, (string?)input.ParentHeader["msg_id"]);
+        _kernel.Send(Channel.Stdin, "input_reply", new JsonObject { ["value"] = "typed" });
+        Assert.Equal("ok", (string?)_kernel.Reply(Channel.Shell).Content["status"]);
+        var result = _kernel.Outputs(request).Single(m => m.MessageType == "execute_result");
+        Assert.Equal("TYPED", (string?)result.Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
+    public void ConsoleReadLineWithoutStdinIsAClearError()
+    {
+        var (reply, _) = _kernel.Execute("Console.ReadLine()");
+        Assert.Equal("InvalidOperationException", (string?)reply.Content["ename"]);
+        Assert.Equal("This front end does not accept input, so Console.ReadLine cannot be answered; pass the value in code instead.",
+            (string?)reply.Content["evalue"]);
+    }
+
+    [Fact]
+    public void FailedCellWithStopOnErrorAbortsTheQueuedCells()
+    {
+        JsonObject Cell(string code) => new()
+        {
+            ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
+            ["allow_stdin"] = false, ["stop_on_error"] = true,
+        };
+        var failing = _kernel.Send(Channel.Shell, "execute_request", Cell("System.Threading.Thread.Sleep(500);\nthrow new Exception(\"stop\");"));
+        var queued = _kernel.Send(Channel.Shell, "execute_request", Cell("var queuedRan = true;"));
+        Assert.Equal("error", (string?)_kernel.Reply(Channel.Shell).Content["status"]);
+        var aborted = _kernel.Reply(Channel.Shell);
+        Assert.Equal(queued.MessageId, (string?)aborted.ParentHeader["msg_id"]);
+        Assert.Equal("aborted", (string?)aborted.Content["status"]);
+        _kernel.Outputs(failing);
+        _kernel.Outputs(queued);
+        Assert.Equal("error", (string?)_kernel.Execute("queuedRan").Reply.Content["status"]);
+    }
 }
