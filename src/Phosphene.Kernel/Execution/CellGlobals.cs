@@ -1,0 +1,50 @@
+namespace Phosphene.Kernel.Execution;
+
+/// <summary>
+/// Members every cell can use without qualification. The lowercase names follow Jupyter's own
+/// (<c>display</c>, <c>clear_output</c>) so notebooks read the same as in other kernels.
+/// </summary>
+public sealed class CellGlobals
+{
+    private readonly ICellHost _host;
+
+    /// <summary>Creates the globals for cells run under <paramref name="host"/>.</summary>
+    public CellGlobals(ICellHost host) => _host = host;
+
+    /// <summary>Cancelled when the user interrupts the running cell; pass it to long operations.</summary>
+    public CancellationToken CancellationToken => CellInterruption.Token;
+
+    /// <summary>Shows <paramref name="value"/> now and returns a handle that can replace it later.</summary>
+#pragma warning disable IDE1006 // Jupyter's names, on purpose.
+    public DisplayHandle display(object? value)
+    {
+        var handle = new DisplayHandle(_host, Guid.NewGuid().ToString("N"));
+        _host.Display(value, handle.Id, update: false);
+        return handle;
+    }
+
+    /// <summary>Clears this cell's output; with <paramref name="wait"/>, only when the next output arrives (no flicker).</summary>
+    public void clear_output(bool wait = false) => _host.ClearOutput(wait);
+#pragma warning restore IDE1006
+}
+
+/// <summary>A shown output that can be replaced in place (Jupyter <c>update_display_data</c>).</summary>
+public sealed class DisplayHandle
+{
+    private readonly ICellHost _host;
+
+    internal DisplayHandle(ICellHost host, string id)
+    {
+        _host = host;
+        Id = id;
+    }
+
+    /// <summary>The display id shared by the output and its updates.</summary>
+    public string Id { get; }
+
+    /// <summary>Replaces the output with <paramref name="value"/>, wherever it is shown.</summary>
+    public void Update(object? value) => _host.Display(value, Id, update: true);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"DisplayHandle {Id}";
+}
