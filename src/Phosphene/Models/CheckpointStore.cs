@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Phosphene.Data;
+
+namespace Phosphene.Models;
+
+/// <summary>
+/// Trained zoo models on disk, keyed by what determines them: architecture, hyper-parameters, training options (seed
+/// included) and the content hashes of the training and test data. Each checkpoint is two files in
+/// <see cref="Directory"/>: <c>{architecture}-{key}.bin</c>, the weights in TorchSharp's <c>Module.save</c> format,
+/// and <c>{architecture}-{key}.json</c>, its <see cref="CheckpointMetadata"/>. Both are written to a temporary file
+/// and then renamed, so a reader never sees a half-written checkpoint.
+/// </summary>
+public sealed class CheckpointStore
+{
+    /// <summary>Layout version: part of every key, so a layout change never reads an old checkpoint.</summary>
+    public const int FormatVersion = 1;
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    readonly string? explicitDirectory;
+
+    /// <summary>Creates a store in <paramref name="directory"/>; default <c>models</c> under <see cref="PhospheneCache.Root"/>
+    /// (<c>$PHOSPHENE_CACHE</c>, else <c>$XDG_CACHE_HOME/phosphene</c>, else <c>~/.cache/phosphene</c>).</summary>
+    public CheckpointStore(string? directory = null) => explicitDirectory = directory;
+
+    /// <summary>The folder holding the checkpoints (created on the first save).</summary>
+    public string Directory => explicitDirectory ?? PhospheneCache.Folder("models");
+
+    /// <summary>
+    /// The checkpoint key: SHA-256 (hex) of the layout version, the architecture, <see cref="ModelHyperparameters.CacheKey"/>,
+    /// <see cref="TrainingOptions.CacheKey"/> and the training and test data's <see cref="ImageDataset.ContentHash"/>.
+    /// </summary>
+    public static string Key(string architecture, ModelHyperparameters hyperparameters, TrainingOptions options,
+                             ImageDataset train, ImageDataset test) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+            $"phosphene-checkpoint-v{FormatVersion}", architecture, hyperparameters.CacheKey, options.CacheKey,
+            train.ContentHash, test.ContentHash))));
+
+    /// <summary>Path of the weights file of a checkpoint.</summary>
+    public string WeightsPath(string architecture, string key) => Path.Combine(Directory, $"{architecture}-{key}.bin");
+
+    /// <summary>Path of the metadata file of a checkpoint.</summary>
+    public string MetadataPath(string architecture, string key) => Path.Combine(Directory, $"{architecture}-{key}.json");
+
+    /// <summary>
+    /// Loads the checkpoint <paramref name="key"/> into <paramref name="model"/> when it exists and is intact.
+    /// Returns its metadata, or null when absent or unreadable (then the model's weights may be partly overwritten:
+    /// build a fresh one before training).
+    /// </summary>
+    public CheckpointMetadata? TryLoad(ZooModel model, string key)
+    {
+        string weights = WeightsPath(model.Architecture, key), metadataPath = MetadataPath(model.Architecture, key);
+        if (!File.Exists(weights) || !File.Exists(metadataPath)) return null;
+        try
+        {
+            var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(metadataPath), Json);
+            if (metadata is null || metadata.FormatVersion != FormatVersion || metadata.Key != key) return null;
+            model.load(weights);
+            return metadata;
+        }
+        catch (Exception e) when (e is IOException or JsonException or ArgumentException or UnauthorizedAccessException)
+        {
+            // A truncated or foreign file: treat as absent; the caller retrains and overwrites it.
+            return null;
+        }
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s weights and <paramref name="metadata"/> under <see cref="CheckpointMetadata.Key"/>.</summary>
+    /// <returns>The path of the weights file.</returns>
+    public string Save(ZooModel model, CheckpointMetadata metadata)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        string weights = WeightsPath(model.Architecture, metadata.Key);
+        WriteAtomically(weights, path => model.save(path));
+        WriteAtomically(MetadataPath(model.Architecture, metadata.Key),
+            path => File.WriteAllText(path, JsonSerializer.Serialize(metadata, Json)));
+        return weights;
+    }
+
+    static void WriteAtomically(string destination, Action<string> write)
+    {
+        string temporary = Path.Combine(Path.GetDirectoryName(destination)!,
+            $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            write(temporary);
+            File.Move(temporary, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}
