@@ -15,4 +15,7 @@ awk '/(Passed|Failed)! +- +Failed:/ {
        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
          if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+if [ "$status" -ne 0 ]; then
+  echo "run-tests: dotnet test exited with status $status (a failing test, or a project that did not build: see above)" >&2
+fi
 exit "$status"

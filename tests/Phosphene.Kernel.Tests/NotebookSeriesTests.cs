@@ -22,7 +22,7 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void NotebookExecutesWithoutError(string notebook)
+    public async Task NotebookExecutesWithoutError(string notebook)
     {
         var output = Directory.CreateTempSubdirectory("phosphene-series").FullName;
         try
@@ -37,8 +37,8 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             using var process = Process.Start(info)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{notebook} failed:\n{stdout.Result}\n{stderr.Result}");
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"{notebook} failed:\n{await stdout}\n{await stderr}");
             Assert.True(File.Exists(Path.Combine(output, notebook)), "executed notebook written");
             Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(notebook, ".html"))), "HTML written");
         }
