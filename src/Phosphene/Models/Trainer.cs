@@ -69,7 +69,12 @@ public static class Trainer
                     optimizer.step();
                     step++;
 
-                    lossSum += loss.item<float>() * size;
+                    float batchLoss = loss.item<float>();
+                    if (!float.IsFinite(batchLoss))
+                        throw new PhospheneException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"training diverged at epoch {epoch}, batch {batch} (loss {batchLoss}); lower the learning rate " +
+                            $"(now {options.LearningRateAt(step, totalSteps):G3}) or change the seed"));
+                    lossSum += batchLoss * size;
                     using (no_grad()) correct += logits.argmax(1).eq(labels).sum().item<long>();
                     seen += size;
                     examplesDone += size;

@@ -96,4 +96,15 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
                              store: new CheckpointStore(cache.Path)));
         Assert.Empty(Directory.GetFiles(cache.Path));
     }
+
+    [Fact]
+    public void DivergenceIsAClearErrorAndNothingIsCached()
+    {
+        using var cache = new TempDirectory();
+        var e = Assert.Throws<PhospheneException>(() =>
+            ModelZoo.Trained("cnn", data.Train, data.Test, Short with { LearningRate = 1e30, Schedule = LearningRateSchedule.Constant },
+                             hyperparameters: Narrow, store: new CheckpointStore(cache.Path)));
+        Assert.Matches(@"^training diverged at epoch 1, batch \d+ \(loss (NaN|∞|-∞)\); lower the learning rate \(now 1E\+30\) or change the seed$", e.Message);
+        Assert.Empty(Directory.GetFiles(cache.Path));
+    }
 }
