@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Kernel latency: the Phosphene C# kernel against Debian's ipykernel, in one run.
+
+For each kernel: time from launch to the first kernel_info_reply, from launch to the first `1+1` result, and the
+median round trip (execute_request sent -> execute_reply received, with its iopub output) of N small executes.
+Prints a side-by-side table with ratios and the targets of issue 3 (first result within 3 s of launch; median round
+trip at most 2x ipykernel's).
+
+Usage: benchmarks/kernel_latency.py [--runs 200] [--kernels python3,phosphene-csharp]
+The phosphene-csharp kernelspec must be installed (environment/run-series.sh does it, or
+`dotnet src/Phosphene.Kernel/bin/Release/net10.0/Phosphene.Kernel.dll install --user`).
+"""
+import argparse
+import queue
+import statistics
+import sys
+import time
+
+from jupyter_client import KernelManager
+
+SMALL = {"python3": "1+1", "phosphene-csharp": "1+1"}
+
+
+def wait_for_result(client, msg_id, timeout):
+    """Waits for the execute_result and the idle status of msg_id on iopub; returns the result text."""
+    result = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            message = client.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind = message["msg_type"]
+        if kind == "execute_result":
+            result = message["content"]["data"].get("text/plain")
+        elif kind == "error":
+            raise RuntimeError(f"execute failed: {message['content']['evalue']}")
+        elif kind == "status" and message["content"]["execution_state"] == "idle":
+            return result
+    raise TimeoutError(f"no result for {msg_id} within {timeout} s")
+
+
+def measure(kernel_name, runs):
+    manager = KernelManager(kernel_name=kernel_name)
+    launched = time.monotonic()
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        # Waits for a kernel_info_reply and for iopub to deliver (a SUB socket misses what is sent before it connects).
+        client.wait_for_ready(timeout=60)
+        info_seconds = time.monotonic() - launched
+        msg_id = client.execute(SMALL[kernel_name])
+        first = wait_for_result(client, msg_id, 60)
+        first_seconds = time.monotonic() - launched
+        client.get_shell_msg(timeout=60)
+        if first is None or first.strip() != "2":
+            raise RuntimeError(f"{kernel_name}: 1+1 gave {first!r}")
+        trips = []
+        for i in range(runs):
+            started = time.monotonic()
+            msg_id = client.execute(f"{i}+1")
+            wait_for_result(client, msg_id, 30)
+            client.get_shell_msg(timeout=30)
+            trips.append(time.monotonic() - started)
+        return info_seconds, first_seconds, statistics.median(trips)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--kernels", default="python3,phosphene-csharp")
+    args = parser.parse_args()
+    names = args.kernels.split(",")
+    rows = {name: measure(name, args.runs) for name in names}
+
+    print(f"{'kernel':<18} {'kernel_info (s)':>16} {'first 1+1 (s)':>14} {'median round trip (ms)':>23}")
+    for name, (info, first, median) in rows.items():
+        print(f"{name:<18} {info:16.2f} {first:14.2f} {median * 1000:23.2f}")
+    if "python3" in rows and "phosphene-csharp" in rows:
+        ours, peer = rows["phosphene-csharp"], rows["python3"]
+        ratio = ours[2] / peer[2]
+        print()
+        print(f"phosphene-csharp / ipykernel: kernel_info x{ours[0] / peer[0]:.2f}, first result x{ours[1] / peer[1]:.2f}, "
+              f"median round trip x{ratio:.2f}")
+        print(f"targets: first result <= 3 s: {'met' if ours[1] <= 3 else 'missed'} ({ours[1]:.2f} s); "
+              f"median round trip <= 2x ipykernel: {'met' if ratio <= 2 else 'missed'} (x{ratio:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
