@@ -76,6 +76,54 @@ public abstract class AttributionMetric
         }
     }
 
+    /// <summary>
+    /// Scores several sets of maps of the same inputs (e.g. one method at several FORGrad cutoffs), sharing the work
+    /// that does not depend on the maps: MuFidelity, for one, runs its perturbed forward passes once for all of them.
+    /// Same results as calling <see cref="Evaluate"/> on each set.
+    /// </summary>
+    /// <param name="model">A classifier mapping float32 N×C×H×W to N×K scores.</param>
+    /// <param name="inputs">float32 N×C×H×W inputs.</param>
+    /// <param name="targets">int64 N classes explained.</param>
+    /// <param name="maps">The sets of N×H×W maps to score.</param>
+    /// <param name="explainers">The explainer of each set, for metrics that re-explain; null entries otherwise.</param>
+    /// <param name="progress">Receives progress.</param>
+    /// <param name="cancellation">Checked between batches.</param>
+    public IReadOnlyList<MetricResult> EvaluateEach(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, IReadOnlyList<Tensor> maps,
+                                                    IReadOnlyList<AttributionFunction?>? explainers = null,
+                                                    IProgress<MetricProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (maps.Count == 0) return [];
+        if (explainers is not null && explainers.Count != maps.Count)
+            throw new PhospheneException($"{Name}: {maps.Count} sets of maps but {explainers.Count} explainers");
+        foreach (var set in maps) CheckShapes(Name, inputs, targets, set);
+        if (RequiresExplainer || explainers is not null || !SharesWork)
+            return maps.Select((set, i) => Evaluate(model, inputs, targets, set, explainers?[i], progress, cancellation)).ToArray();
+        if (BatchSize < 1) throw Invalid(nameof(BatchSize), BatchSize, "at least 1");
+        Validate();
+        NativeHeap.RetainFreedMemory();
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            var input = new MetricInput(model, inputs.detach(), targets, maps[0].detach().to_type(ScalarType.Float32), null, progress, cancellation);
+            CheckTargets(input);
+            return ComputeEach(input, maps.Select(m => m.detach().to_type(ScalarType.Float32)).ToArray());
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Whether <see cref="ComputeEach"/> shares work between sets of maps (false: it is never called).</summary>
+    protected virtual bool SharesWork => false;
+
+    /// <summary>Computes the metric for each of <paramref name="maps"/> on the same validated input.</summary>
+    protected virtual IReadOnlyList<MetricResult> ComputeEach(MetricInput input, IReadOnlyList<Tensor> maps) =>
+        throw new NotSupportedException($"{GetType().Name} does not share work between sets of maps");
+
     /// <summary>Computes the metric on validated input; every tensor created here is disposed when it returns.</summary>
     protected abstract MetricResult Compute(MetricInput input);
 

@@ -110,15 +110,29 @@ public sealed partial class ForGradCutoffSearch
         {
             model.train(wasTraining);
         }
-        double unfiltered = Metric.Evaluate(model, inputs, targets, raw, explainer, null, cancellation).Score;
+        double unfiltered;
         var scores = new double[sigmas.Count];
-        for (int i = 0; i < sigmas.Count; i++)
+        if (!Metric.RequiresExplainer)
         {
-            using var step = NewDisposeScope();
-            double sigma = sigmas[i];
-            AttributionFunction filtered = (m, x, y) => LowPass(explainer(m, x, y), sigma);
-            scores[i] = Metric.Evaluate(model, inputs, targets, LowPass(raw, sigma), filtered, null, cancellation).Score;
-            progress?.Report(new MetricProgress("forgrad", i + 1, sigmas.Count));
+            // One call: metrics such as MuFidelity share their forward passes across the filtered sets.
+            var sets = new List<Tensor> { raw };
+            sets.AddRange(sigmas.Select(sigma => LowPass(raw, sigma)));
+            var all = Metric.EvaluateEach(model, inputs, targets, sets, null, null, cancellation);
+            unfiltered = all[0].Score;
+            for (int i = 0; i < sigmas.Count; i++) scores[i] = all[i + 1].Score;
+            progress?.Report(new MetricProgress("forgrad", sigmas.Count, sigmas.Count));
+        }
+        else
+        {
+            unfiltered = Metric.Evaluate(model, inputs, targets, raw, explainer, null, cancellation).Score;
+            for (int i = 0; i < sigmas.Count; i++)
+            {
+                using var step = NewDisposeScope();
+                double sigma = sigmas[i];
+                AttributionFunction filtered = (m, x, y) => LowPass(explainer(m, x, y), sigma);
+                scores[i] = Metric.Evaluate(model, inputs, targets, LowPass(raw, sigma), filtered, null, cancellation).Score;
+                progress?.Report(new MetricProgress("forgrad", i + 1, sigmas.Count));
+            }
         }
 
         int best = -1;

@@ -50,7 +50,13 @@ public sealed class MuFidelity : AttributionMetric
     }
 
     /// <inheritdoc />
-    protected override MetricResult Compute(MetricInput input)
+    protected override MetricResult Compute(MetricInput input) => ComputeEach(input, [input.Maps])[0];
+
+    /// <inheritdoc />
+    protected override bool SharesWork => true;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<MetricResult> ComputeEach(MetricInput input, IReadOnlyList<Tensor> maps)
     {
         long h = input.Inputs.shape[2], w = input.Inputs.shape[3];
         long cells = (long)GridSize * GridSize;
@@ -65,23 +71,27 @@ public sealed class MuFidelity : AttributionMetric
         var pixelCell = (rows.unsqueeze(1) * GridSize + cols.unsqueeze(0)).flatten();   // H·W
         var subsetPixels = subsetCells.index_select(1, pixelCell);                     // Samples × H·W (bool)
 
+        // The drops depend on the inputs and subsets only: computed once for every set of maps.
         var full = Scores(input, input.Inputs, input.Targets, Output);                // N
         var perturbedScores = PerturbedScores(input, Samples, (example, sample) =>
         {
             var mask = subsetPixels.index_select(0, sample).view(-1, 1, h, w);
             return where(mask, Baseline, input.Inputs.index_select(0, example));
         }, Output);
-        var drops = full.unsqueeze(1) - perturbedScores;                             // N × Samples
-        var sums = input.Maps.flatten(1).to_type(ScalarType.Float64)
-            .matmul(subsetPixels.to_type(ScalarType.Float64).t());                   // N × Samples
+        var dropRows = Rows(full.unsqueeze(1) - perturbedScores);                    // N × Samples
+        var subsetMatrix = subsetPixels.to_type(ScalarType.Float64).t();
 
-        var dropRows = Rows(drops);
-        var sumRows = Rows(sums);
-        var perExample = new double[dropRows.Length];
-        for (int i = 0; i < perExample.Length; i++)
-            perExample[i] = Correlation == CorrelationKind.Spearman
-                ? MapSimilarity.Spearman(sumRows[i], dropRows[i])
-                : MapSimilarity.Pearson(sumRows[i], dropRows[i]);
-        return new MetricResult(Name, HigherIsBetter, perExample);
+        var results = new MetricResult[maps.Count];
+        for (int m = 0; m < maps.Count; m++)
+        {
+            var sumRows = Rows(maps[m].flatten(1).to_type(ScalarType.Float64).matmul(subsetMatrix));   // N × Samples
+            var perExample = new double[dropRows.Length];
+            for (int i = 0; i < perExample.Length; i++)
+                perExample[i] = Correlation == CorrelationKind.Spearman
+                    ? MapSimilarity.Spearman(sumRows[i], dropRows[i])
+                    : MapSimilarity.Pearson(sumRows[i], dropRows[i]);
+            results[m] = new MetricResult(Name, HigherIsBetter, perExample);
+        }
+        return results;
     }
 }

@@ -81,6 +81,34 @@ public class ForGradCutoffSearchTests
     }
 
     [Fact]
+    public void WithMuFidelityTheFilteredMapReachesFidelityOne()
+    {
+        var (model, x, y, noisy) = Task();
+        using (model) using (x) using (y)
+        {
+            var result = new ForGradCutoffSearch { UseCache = false }.Search(model, "noisy-gradient", noisy, x, y);
+            Assert.Equal("mu-fidelity", result.Metric);
+            Assert.True(result.BestScore > 0.9999, $"best {result.BestScore}");
+            Assert.True(result.UnfilteredScore < result.BestScore - 1e-3, $"unfiltered {result.UnfilteredScore}");  // the checkerboard mostly cancels within cells
+            Assert.InRange(result.BestSigma, 1, 10);
+        }
+    }
+
+    [Fact]
+    public void AMetricThatReExplainsGetsTheFilteredExplainer()
+    {
+        var (model, x, y, noisy) = Task();
+        using (model) using (x) using (y)
+        {
+            // The noisy explainer ignores its input: every filtered version is perfectly stable.
+            var result = new ForGradCutoffSearch { Metric = new AverageStability { Samples = 2 }, UseCache = false, Sigmas = [2, 4] }
+                .Search(model, "noisy-gradient", noisy, x, y);
+            Assert.Equal([0.0, 0.0], result.Scores.Select(s => Math.Round(s, 6)));
+            Assert.Equal(2, result.BestSigma);
+        }
+    }
+
+    [Fact]
     public void TheChoiceIsCachedInMemoryByModelAndOnDiskByCheckpointKey()
     {
         ForGradCutoffSearch.ClearMemoryCache();

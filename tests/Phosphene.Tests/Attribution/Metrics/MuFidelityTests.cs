@@ -57,4 +57,20 @@ public class MuFidelityTests
             Assert.NotEqual(a.PerExample, c.PerExample);
         }
     }
+
+    [Fact]
+    public void EvaluateEachSharesTheForwardPassesAndGivesTheSameScores()
+    {
+        var (model, x, y, truth) = Linear();
+        using (model) using (x) using (y) using (truth)
+        using (var random = randn(6, 18, 18, generator: new Generator(11)))
+        {
+            var metric = new MuFidelity { Samples = 50 };
+            var each = metric.EvaluateEach(model, x, y, [truth, random]);
+            Assert.Equal(metric.Evaluate(model, x, y, truth).PerExample, each[0].PerExample);
+            Assert.Equal(metric.Evaluate(model, x, y, random).PerExample, each[1].PerExample);
+            var deletion = new Deletion().EvaluateEach(model, x, y, [truth, random]);
+            Assert.Equal(new Deletion().Evaluate(model, x, y, random).Score, deletion[1].Score);
+        }
+    }
 }
