@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Phosphene.Models;
+using Phosphene.Attribution;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ namespace Phosphene.Attribution.Metrics;
 /// </summary>
 /// <remarks>
 /// Filter: the ideal circular low-pass of FORGrad, keeping the frequencies (f_y, f_x), in cycles per image, with
-/// √(f_y² + f_x²) ≤ σ (<c>ForGrad.Filter</c>). Default grid for H×W maps: σ = 1, 2, …, 8, then every 2 up to
+/// √(f_y² + f_x²) ≤ σ (<see cref="ForGrad.Filter"/>). Default grid for H×W maps: σ = 1, 2, …, 8, then every 2 up to
 /// ⌈√((H/2)² + (W/2)²)⌉, where every frequency is kept (for 28×28: 1–8, 10, 12, …, 20). A cached result is reused only
 /// when its metric name and grid equal this search's; the validation set and the metric's other settings are not
 /// part of the key (call <see cref="ClearMemoryCache"/> or set <see cref="UseCache"/> to false to force a new search).
@@ -55,6 +56,44 @@ public sealed partial class ForGradCutoffSearch
         for (int s = 10; s < top; s += 2) grid.Add(s);
         if (grid[^1] < top) grid.Add(top);
         return grid;
+    }
+
+    /// <summary>
+    /// Searches the cutoff of a white-box <paramref name="method"/> (its <see cref="AttributionMethod.Name"/> keys the
+    /// cache). The method's maps are filtered unnormalised, as <see cref="ForGrad"/> filters them; build the filtered
+    /// method with <c>new ForGrad(method, result.BestSigma)</c>.
+    /// </summary>
+    /// <param name="model">The classifier explained.</param>
+    /// <param name="method">A white-box method (saliency, gradient-input, integrated-gradients, smoothgrad, ...).</param>
+    /// <param name="inputs">float32 N×C×H×W validation inputs.</param>
+    /// <param name="targets">int64 N validation targets.</param>
+    /// <param name="checkpointKey">Identifies the weights on disk; null keeps the result in memory only.</param>
+    /// <param name="progress">Receives the number of cutoffs scored.</param>
+    /// <param name="cancellation">Checked between batches.</param>
+    public ForGradCutoffResult Search(nn.Module<Tensor, Tensor> model, GradientAttribution method, Tensor inputs, Tensor targets,
+                                      string? checkpointKey = null, IProgress<MetricProgress>? progress = null,
+                                      CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var normalization = method.Normalization;
+        method.Normalization = MapNormalization.None;
+        try
+        {
+            return Search(model, method.Name, method.AsFunction(), inputs, targets, checkpointKey, progress, cancellation);
+        }
+        finally
+        {
+            method.Normalization = normalization;
+        }
+    }
+
+    /// <summary>Searches the cutoff of a white-box <paramref name="method"/> for a trained zoo model (cached on disk by its checkpoint key).</summary>
+    /// <inheritdoc cref="Search(nn.Module{Tensor, Tensor}, GradientAttribution, Tensor, Tensor, string?, IProgress{MetricProgress}?, CancellationToken)"/>
+    public ForGradCutoffResult Search(TrainedModel model, GradientAttribution method, Tensor inputs, Tensor targets,
+                                      IProgress<MetricProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Search(model.Model, method, inputs, targets, model.Metadata.Key, progress, cancellation);
     }
 
     /// <summary>Searches the cutoff for a trained zoo model; its checkpoint key names the on-disk cache entry.</summary>
@@ -116,7 +155,7 @@ public sealed partial class ForGradCutoffSearch
         {
             // One call: metrics such as MuFidelity share their forward passes across the filtered sets.
             var sets = new List<Tensor> { raw };
-            sets.AddRange(sigmas.Select(sigma => LowPass(raw, sigma)));
+            sets.AddRange(sigmas.Select(sigma => ForGrad.Filter(raw, sigma)));
             var all = Metric.EvaluateEach(model, inputs, targets, sets, null, null, cancellation);
             unfiltered = all[0].Score;
             for (int i = 0; i < sigmas.Count; i++) scores[i] = all[i + 1].Score;
@@ -129,8 +168,8 @@ public sealed partial class ForGradCutoffSearch
             {
                 using var step = NewDisposeScope();
                 double sigma = sigmas[i];
-                AttributionFunction filtered = (m, x, y) => LowPass(explainer(m, x, y), sigma);
-                scores[i] = Metric.Evaluate(model, inputs, targets, LowPass(raw, sigma), filtered, null, cancellation).Score;
+                AttributionFunction filtered = (m, x, y) => ForGrad.Filter(explainer(m, x, y), sigma);
+                scores[i] = Metric.Evaluate(model, inputs, targets, ForGrad.Filter(raw, sigma), filtered, null, cancellation).Score;
                 progress?.Report(new MetricProgress("forgrad", i + 1, sigmas.Count));
             }
         }
@@ -188,21 +227,6 @@ public sealed partial class ForGradCutoffSearch
 
     /// <summary>Forgets every in-memory result (the on-disk cache stays).</summary>
     public static void ClearMemoryCache() => Memory.Clear();
-
-    /// <summary>The FORGrad low-pass filter of N×H×W maps at cutoff <paramref name="sigma"/> (cycles per image).</summary>
-    public static Tensor LowPass(Tensor maps, double sigma)
-    {
-        if (!(sigma > 0)) throw new PhospheneException($"forgrad: the cutoff sigma must be positive, got {sigma}");
-        if (maps.dim() is not (2 or 3))
-            throw new PhospheneException($"forgrad filters N×H×W or H×W maps, got [{string.Join(", ", maps.shape)}]");
-        using var scope = NewDisposeScope();
-        long height = maps.shape[^2], width = maps.shape[^1];
-        var spectrum = fft.rfft2(maps.to_type(ScalarType.Float32));
-        var fy = fft.fftfreq(height) * height;
-        var fx = fft.rfftfreq(width) * width;
-        var keep = (fy.view(-1, 1).square() + fx.view(1, -1).square()).sqrt().le(sigma).to_type(ScalarType.Float32);
-        return fft.irfft2(spectrum * keep, s: [height, width]).to_type(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
-    }
 
     Tensor ExplainInBatches(nn.Module<Tensor, Tensor> model, AttributionFunction explainer, Tensor inputs, Tensor targets,
                             CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Phosphene.Attribution;
 using Phosphene.Attribution.Metrics;
 using Phosphene.Tests.Data;
 using static TorchSharp.torch;
@@ -29,10 +30,10 @@ public class ForGradCutoffSearchTests
         using var board = Checkerboard().unsqueeze(0);
         using var both = two + board;
 
-        AssertClose(two, ForGradCutoffSearch.LowPass(two, 2));
-        AssertClose(zeros_like(two), ForGradCutoffSearch.LowPass(two, 1.5));
-        AssertClose(two, ForGradCutoffSearch.LowPass(both, 11));          // √(8² + 8²) ≈ 11.31 > 11
-        AssertClose(both, ForGradCutoffSearch.LowPass(both, 11.32));
+        AssertClose(two, ForGrad.Filter(two, 2));
+        AssertClose(zeros_like(two), ForGrad.Filter(two, 1.5));
+        AssertClose(two, ForGrad.Filter(both, 11));          // √(8² + 8²) ≈ 11.31 > 11
+        AssertClose(both, ForGrad.Filter(both, 11.32));
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20], ForGradCutoffSearch.DefaultSigmas(28, 28));
     }
 
@@ -155,7 +156,7 @@ public class ForGradCutoffSearchTests
             Assert.Equal("forgrad: every cutoff σ must be a positive number, got [2, 0]",
                 Assert.Throws<PhospheneException>(() => new ForGradCutoffSearch { Sigmas = [2, 0] }.Search(model, "s", noisy, x, y)).Message);
             Assert.Equal("forgrad: the cutoff sigma must be positive, got -1",
-                Assert.Throws<PhospheneException>(() => ForGradCutoffSearch.LowPass(zeros(1, 4, 4), -1)).Message);
+                Assert.Throws<PhospheneException>(() => ForGrad.Filter(zeros(1, 4, 4), -1)).Message);
         }
     }
 }

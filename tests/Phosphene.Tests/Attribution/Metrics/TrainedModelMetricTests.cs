@@ -1,3 +1,4 @@
+using Phosphene.Attribution;
 using Phosphene.Attribution.Metrics;
 using Phosphene.Data;
 using Phosphene.Models;
@@ -101,5 +102,20 @@ public class TrainedModelMetricTests : IClassFixture<TrainedModelMetricTests.Tin
         Assert.All(blind.PerExample, s => Assert.Equal(1, s, 6));
         Assert.True(sensitive.Score < 0.7, $"gradient SSIM {sensitive.Score:F3}");
         Assert.False(sensitive.HigherIsBetter);
+    }
+
+    [Fact]
+    public void TheCutoffSearchOfSaliencyAgreesWithTheForGradMethodAtTheChosenSigma()
+    {
+        var saliency = new Saliency();
+        var result = new ForGradCutoffSearch { UseCache = false, Sigmas = [2, 4, 8, 20] }.Search(cnn.Model, saliency, cnn.X, cnn.Y);
+
+        Assert.Equal("saliency", result.Method);
+        Assert.Equal([2.0, 4, 8, 20], result.Sigmas);
+        Assert.Contains(result.BestSigma, result.Sigmas);
+        Assert.Equal(result.Scores.Max(), result.BestScore);
+        using var filtered = new ForGrad(saliency, result.BestSigma).Attribute(cnn.Model, cnn.X, cnn.Y);
+        Assert.Equal(result.BestScore, new MuFidelity().Evaluate(cnn.Model, cnn.X, cnn.Y, filtered).Score, 9);
+        Assert.Same(saliency.AsFunction(), saliency.AsFunction());
     }
 }
