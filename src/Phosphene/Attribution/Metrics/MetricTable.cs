@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -97,5 +99,23 @@ public sealed class MetricTable
             }
         }
         return new MetricTable(metrics, methods.Select(m => m.Name).ToArray(), results, elapsed);
+    }
+
+    /// <summary>
+    /// The table as aligned text: one row per method, one column per metric (↑ higher is better, ↓ lower), the best
+    /// value of each column marked with <c>*</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var header = new[] { "method" }.Concat(Metrics.Select(m => $"{m} {(HigherIsBetter(m) ? "↑" : "↓")}")).ToArray();
+        var rows = new List<string[]> { header };
+        foreach (var method in Methods)
+            rows.Add(new[] { method }.Concat(Metrics.Select(metric =>
+                Scores[metric][method].ToString("F4", CultureInfo.InvariantCulture) + (Best(metric) == method ? "*" : " "))).ToArray());
+        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+            text.AppendLine(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+        return text.ToString().TrimEnd();
     }
 }

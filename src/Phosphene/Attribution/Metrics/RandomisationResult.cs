@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Phosphene.Attribution.Metrics;
 
 /// <summary>
@@ -39,4 +42,16 @@ public sealed class RandomisationResult : MetricResult
 
     /// <summary>Per step, the mean SSIM of the maps' magnitudes rescaled to [0, 1].</summary>
     public IReadOnlyList<double> Ssim { get; }
+
+    /// <summary>One line per randomisation step: the layer and the three similarities.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"randomisation ({Mode.ToString().ToLowerInvariant()}): mean |Spearman| {Score:F3} (lower is better)"));
+        int width = Layers.Max(l => l.Length);
+        for (int i = 0; i < Layers.Count; i++)
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n  {Layers[i].PadRight(width)}  Spearman {Spearman[i],6:F3}  |Spearman| {SpearmanAbsolute[i],6:F3}  SSIM {Ssim[i],6:F3}");
+        return text.ToString();
+    }
 }
