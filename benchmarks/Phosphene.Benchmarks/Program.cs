@@ -1,7 +1,7 @@
 using Phosphene;
 using Phosphene.Benchmarks;
 
-// Commands: training (TorchSharp vs PyTorch, no cache) and zoo (every zoo model through the cache).
+// Commands: training (TorchSharp vs PyTorch, no cache), zoo (every zoo model through the cache), attribution-memory.
 const string Usage = """
     usage: Phosphene.Benchmarks <command> [options]
 
@@ -10,6 +10,9 @@ const string Usage = """
           benchmarks/peers/train_pytorch.py, same architecture, schedule and thread count), and prints a table
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
+      attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]
+                         [--metrics deletion,insertion,mu-fidelity]
+          repeats attribute + metric calls on the zoo CNN and prints the growth of resident memory (target < 50 MB)
     """;
 
 try
@@ -28,8 +31,11 @@ try
         case "zoo":
             ZooTable.Run(options);
             return 0;
+        case "attribution-memory":
+            AttributionMemoryBenchmark.Run(options);
+            return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "zoo"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "zoo", "attribution-memory"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }
