@@ -55,7 +55,7 @@ public class MetricFormattersTests
         Assert.Contains("\"y\":[0.2,0.5,0.4]", cutoffHtml);
         Assert.Contains("\"y\":[0.6,0.2]", NotebookFormatter.Format(randomisation)["text/html"]!);
         Assert.Equal("forgrad saliency: best σ = 2 (mu-fidelity 0.5 vs 0.3 unfiltered, 3 cutoffs, 8 inputs)", NotebookFormatter.Format(cutoff).PlainText);
-        Assert.StartsWith("randomisation (cascading): mean |Spearman| 0.400", NotebookFormatter.Format(randomisation).PlainText);
+        Assert.StartsWith("randomisation (cascading): mean Spearman of |map| 0.400", NotebookFormatter.Format(randomisation).PlainText);
     }
 
     [Fact]

@@ -47,11 +47,11 @@ public sealed class RandomisationResult : MetricResult
     public override string ToString()
     {
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-            $"randomisation ({Mode.ToString().ToLowerInvariant()}): mean |Spearman| {Score:F3} (lower is better)"));
+            $"randomisation ({Mode.ToString().ToLowerInvariant()}): mean Spearman of |map| {Score:F3} (lower is better)"));
         int width = Layers.Max(l => l.Length);
         for (int i = 0; i < Layers.Count; i++)
             text.Append(CultureInfo.InvariantCulture,
-                $"\n  {Layers[i].PadRight(width)}  Spearman {Spearman[i],6:F3}  |Spearman| {SpearmanAbsolute[i],6:F3}  SSIM {Ssim[i],6:F3}");
+                $"\n  {Layers[i].PadRight(width)}  Spearman {Spearman[i],6:F3}  Spearman of |map| {SpearmanAbsolute[i],6:F3}  SSIM {Ssim[i],6:F3}");
         return text.ToString();
     }
 }
