@@ -270,6 +270,10 @@ public sealed class KernelService : ICellHost, IDisposable
             {
                 return new CellResult(new CellError(e.ErrorName, e.Message, e.Traceback), false, null);
             }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
+            }
             catch (Exception e) when (e is not ThreadInterruptedException)
             {
                 var error = ErrorReport.FromException(e);

@@ -123,6 +123,23 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void InterruptStopsATimeitAndTheNextCellRuns()
+    {
+        var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
+        {
+            ["code"] = "%timeit --runs 1000 --loops 1000000 Math.Sqrt(2)", ["silent"] = false, ["store_history"] = true,
+            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
+        });
+        Thread.Sleep(1000);
+        _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
+        _kernel.Reply(Channel.Control);
+        var reply = _kernel.Reply(Channel.Shell, TimeSpan.FromSeconds(10));
+        Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
+        _kernel.Outputs(request);
+        Assert.Equal("2", (string?)Result("1 + 1")["data"]!["text/plain"]);
+    }
+
+    [Fact]
     public void MagicHelpGoesToThePager()
     {
         var (reply, _) = _kernel.Execute("%timeit?");
