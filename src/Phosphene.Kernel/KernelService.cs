@@ -38,6 +38,14 @@ public sealed class KernelService : ICellHost, IDisposable
         _sockets = new KernelSockets(connection, new WireFormat(new MessageSigner(connection.Key)));
         _script = new ScriptSession(this);
         _intelligence = new CodeIntelligence(_script);
+        // While the kernel starts and waits for its first cell: bind a small expression against every reference (the
+        // notebook layer, Plotly.NET, FSharp.Core and DataFrame metadata load on first use, about a second) and
+        // initialise the formatter registry, so the first cell does not pay for either.
+        _ = Task.Run(() =>
+        {
+            _script.CompileNext("1 + 1").GetDiagnostics();
+            NotebookFormatter.Format(0);
+        });
         Console.SetOut(new StreamWriterSink("stdout", PublishStream));
         Console.SetError(new StreamWriterSink("stderr", PublishStream));
         Console.SetIn(new InputReader(RequestInput));
