@@ -249,6 +249,19 @@ public sealed class KernelService : ICellHost, IDisposable
     // The last piece's value is the cell's result; earlier magics' results are displayed as they come.
     private CellResult RunCell(string code, int count, CancellationToken token, Func<bool> isCurrent)
     {
+        try
+        {
+            return RunSegments(code, count, token, isCurrent);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Interrupted while compiling (Roslyn observes the token) or inside a magic: the user's interrupt, whatever threw.
+            return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
+        }
+    }
+
+    private CellResult RunSegments(string code, int count, CancellationToken token, Func<bool> isCurrent)
+    {
         var segments = MagicCell.Split(code);
         if (segments.All(s => s.Kind == CellSegmentKind.Code))
             return _script.Run(code, count, token, isCurrent);
@@ -278,11 +291,7 @@ public sealed class KernelService : ICellHost, IDisposable
             {
                 return new CellResult(new CellError(e.ErrorName, e.Message, e.Traceback), false, null);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
-            }
-            catch (Exception e) when (e is not ThreadInterruptedException)
+            catch (Exception e) when (e is not ThreadInterruptedException and not OperationCanceledException)
             {
                 var error = ErrorReport.FromException(e);
                 return new CellResult(error with { Traceback = [.. error.Traceback, $"   in {segment.Text} (cell [{count}], line {segment.FirstLine + 1})"] }, false, null);
