@@ -52,7 +52,9 @@ public sealed class TensorFormatter : IFormatterSet
     }
 
     /// <summary>The picture of an image-like tensor, or null when the tensor is not one.</summary>
-    public static TensorPicture? Picture(Tensor tensor)
+    public static TensorPicture? Picture(Tensor tensor) => FormatScope.Memo(tensor, nameof(Picture), () => Draw(tensor));
+
+    private static TensorPicture? Draw(Tensor tensor)
     {
         if (tensor.IsInvalid || !LooksLikeImage(tensor))
             return null;

@@ -147,6 +147,9 @@ public class MagicParsingTests
         var context = Context();
         var help = Assert.IsType<MagicUsage>(context.Magic("%sample --help")).Text;
         Assert.Equal(help, Assert.IsType<MagicUsage>(context.Magic("%sample?")).Text);
+        Assert.Equal(help, Assert.IsType<MagicUsage>(context.Magic("%sample fitt --batch-size x --help")).Text);
+        Assert.IsType<MagicUsage>(context.Magic("%timeit --runs 3 --help"));
+        Assert.IsType<TimeitResult>(context.Magic("%timeit --runs 1 --loops 1 \"--help\".Length"));
         Assert.StartsWith("%sample <subcommand> [--option value | --flag] …\n\nA magic with every kind of option, for tests.\n", help.ReplaceLineEndings("\n"));
         Assert.Contains("  fit                     Fit something.", help);
         Assert.Contains("Options of 'fit':\n  --batch-size int        Examples per batch. (default 32)\n  --lr number             Learning rate. (default 0.001)", help.ReplaceLineEndings("\n"));
