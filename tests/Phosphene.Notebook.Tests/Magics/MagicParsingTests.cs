@@ -142,6 +142,28 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void ObjectOptionNamesAVariableOrTakesALiteral()
+    {
+        var registry = new MagicRegistry();
+        registry.Register(new EchoMagic());
+        var context = new ScriptContext(registry);
+        context.Run("var network = new List<int> { 1 };");
+        Assert.Same(context.Variables.Single(v => v.Name == "network").Value, context.Magic("%echo --value network"));
+        Assert.Equal(2.5, context.Magic("%echo --value 2.5"));
+        Assert.Equal("netwrk", context.Magic("%echo --value \"netwrk\""));
+        // A word that is no variable is the word itself (for options such as --topology all | {matrix}).
+        Assert.Equal("all", context.Magic("%echo --value all"));
+    }
+
+    private sealed class EchoMagic : Magic
+    {
+        public override string Name => "echo";
+        public override string Summary => "Returns its value.";
+        protected override void Declare(MagicDeclaration declaration) => declaration.Required<object>("value", "Anything.");
+        public override object? Run(MagicInvocation invocation, IMagicContext context) => invocation.Get<object>("value");
+    }
+
+    [Fact]
     public void HelpIsGeneratedFromTheDeclaration()
     {
         var context = Context();
