@@ -38,12 +38,12 @@ public sealed class KernelService : ICellHost, IDisposable
         _sockets = new KernelSockets(connection, new WireFormat(new MessageSigner(connection.Key)));
         _script = new ScriptSession(this);
         _intelligence = new CodeIntelligence(_script);
-        // While the kernel starts and waits for its first cell: bind a small expression against every reference (the
-        // notebook layer, Plotly.NET, FSharp.Core and DataFrame metadata load on first use, about a second) and
-        // initialise the formatter registry, so the first cell does not pay for either.
+        // While the kernel starts and waits for its first cell: compile and run a small expression against every
+        // reference (the notebook layer, Plotly.NET, FSharp.Core and DataFrame metadata load on first use, about a
+        // second) and initialise the formatter registry, so the first cell does not pay for either.
         _ = Task.Run(() =>
         {
-            _script.CompileNext("1 + 1").GetDiagnostics();
+            _script.Evaluate("1 + 1", 0);
             NotebookFormatter.Format(0);
         });
         Console.SetOut(new StreamWriterSink("stdout", PublishStream));
@@ -460,9 +460,16 @@ public sealed class KernelService : ICellHost, IDisposable
         var code = (string?)request["code"] ?? "";
         var cursor = CodePoints.ToUtf16(code, (int?)request["cursor_pos"] ?? code.Length);
         // Magic names, subcommands, options and choices on a magic line; C# everywhere else.
-        var completions = MagicCompleter.Complete(_magics, code, cursor) is { } magic
-            ? new Completions(magic.Start, magic.End, magic.Matches)
-            : _intelligence.Complete(code, cursor);
+        if (MagicCompleter.Complete(_magics, code, cursor) is { } magic)
+            return new JsonObject
+            {
+                ["status"] = "ok",
+                ["matches"] = new JsonArray(magic.Matches.Select(m => (JsonNode)m).ToArray()),
+                ["cursor_start"] = CodePoints.FromUtf16(code, magic.Start),
+                ["cursor_end"] = CodePoints.FromUtf16(code, magic.End),
+                ["metadata"] = new JsonObject(),
+            };
+        var completions = _intelligence.Complete(code, cursor);
         return new JsonObject
         {
             ["status"] = "ok",
