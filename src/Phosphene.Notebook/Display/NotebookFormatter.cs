@@ -120,10 +120,35 @@ public static class NotebookFormatter
                 return;
             _initialized = true;
         }
+        // One broken formatter set must not take the others down: it is left out and reported by RegistrationErrors.
         foreach (var type in typeof(NotebookFormatter).Assembly.GetTypes()
                      .Where(t => typeof(IFormatterSet).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is { IsPublic: true })
                      .OrderBy(t => t.FullName, StringComparer.Ordinal))
-            Register((IFormatterSet)Activator.CreateInstance(type)!);
+        {
+            try
+            {
+                Register((IFormatterSet)Activator.CreateInstance(type)!);
+            }
+            catch (Exception e)
+            {
+                var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+                lock (Lock)
+                    Errors.Add($"{type.FullName}: {error.GetType().Name}: {error.Message}");
+            }
+        }
+    }
+
+    private static readonly List<string> Errors = [];
+
+    /// <summary>The formatter sets of this assembly that failed to register, with why (normally none).</summary>
+    public static IReadOnlyList<string> RegistrationErrors
+    {
+        get
+        {
+            EnsureInitialized();
+            lock (Lock)
+                return Errors.ToList();
+        }
     }
 
     // The most specific registered type that `type` is assignable to, for this MIME type.

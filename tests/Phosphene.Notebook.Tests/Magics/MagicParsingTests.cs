@@ -309,6 +309,21 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void EveryMagicOfTheAssemblyRegistersAndHasUsage()
+    {
+        var registry = MagicRegistry.Default;
+        Assert.Empty(registry.LoadErrors);
+        Assert.Empty(NotebookFormatter.RegistrationErrors);
+        foreach (var magic in registry.Magics)
+        {
+            var usage = registry.Usage(magic.Name).Text;
+            Assert.Contains(magic.Summary, usage);
+            Assert.All(magic.Declaration.Options.Concat(magic.Declaration.Subcommands.SelectMany(s => s.Options)), o => Assert.Contains(o.Name, usage));
+        }
+        Assert.Contains(registry.Magics, m => m.Name == "timeit");
+    }
+
+    [Fact]
     public void RegistryRejectsDuplicateAndMalformedNames()
     {
         var registry = new MagicRegistry();
