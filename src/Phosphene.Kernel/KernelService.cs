@@ -484,6 +484,15 @@ public sealed class KernelService : ICellHost, IDisposable
     {
         var code = (string?)request["code"] ?? "";
         var cursor = CodePoints.ToUtf16(code, (int?)request["cursor_pos"] ?? code.Length);
+        // On a magic line, the magic's usage; in C#, the symbol's signature and documentation.
+        if (MagicCell.MagicNameAt(code, cursor) is { } name && _magics.TryGet(name, out var magic))
+            return new JsonObject
+            {
+                ["status"] = "ok",
+                ["found"] = true,
+                ["data"] = new JsonObject { ["text/plain"] = _magics.Usage(magic.Name).Text },
+                ["metadata"] = new JsonObject(),
+            };
         var found = _intelligence.Inspect(code, cursor);
         return new JsonObject
         {

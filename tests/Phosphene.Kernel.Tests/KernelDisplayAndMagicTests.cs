@@ -150,6 +150,17 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void InspectOnAMagicLineGivesItsUsage()
+    {
+        var code = "var a = 1;\n%timeit --runs 2 a + 1";
+        var request = _kernel.Send(Channel.Shell, "inspect_request", new JsonObject { ["code"] = code, ["cursor_pos"] = 14, ["detail_level"] = 0 });
+        var reply = _kernel.Reply(Channel.Shell);
+        _kernel.Outputs(request);
+        Assert.True((bool)reply.Content["found"]!);
+        Assert.StartsWith("%timeit [--option value | --flag] … <code>", (string?)reply.Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
     public void MagicNamesAndOptionsComplete()
     {
         (int, int, List<string?>) Complete(string code)

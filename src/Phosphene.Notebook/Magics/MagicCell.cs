@@ -58,6 +58,18 @@ public static class MagicCell
         return segments;
     }
 
+    /// <summary>
+    /// The name (without %) of the magic on the line holding <paramref name="cursor"/> (a UTF-16 offset), when that line
+    /// is a magic line of the cell; otherwise null. Hosts use it to inspect a magic (its usage).
+    /// </summary>
+    public static string? MagicNameAt(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        var line = code[..cursor].Count(c => c == '\n');
+        var segment = Split(code).FirstOrDefault(s => s.Kind != CellSegmentKind.Code && s.FirstLine == line);
+        return segment is null ? null : MagicHeader.Read(segment.Text)?.Name;
+    }
+
     /// <summary>True when <paramref name="code"/> has at least one magic line (or is a cell magic).</summary>
     public static bool HasMagic(string code) => Split(code).Any(s => s.Kind != CellSegmentKind.Code);
 

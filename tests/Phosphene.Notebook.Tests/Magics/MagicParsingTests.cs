@@ -35,6 +35,15 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void MagicNameAtTheCursorLine()
+    {
+        const string cell = "var x = 10\n%who\nvar y = 1;\n  %timeit y";
+        Assert.Null(MagicCell.MagicNameAt(cell, 12));
+        Assert.Equal("timeit", MagicCell.MagicNameAt(cell, cell.Length));
+        Assert.Equal("html", MagicCell.MagicNameAt("%%html\n<b>", 3));
+    }
+
+    [Fact]
     public void CellMagicTakesTheRestOfTheCell()
     {
         var segment = Assert.Single(MagicCell.Split("\n%%html\n<b>x</b>\n<i>y</i>"));
