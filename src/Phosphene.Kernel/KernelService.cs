@@ -265,6 +265,11 @@ public sealed class KernelService : ICellHost, IDisposable
         var segments = MagicCell.Split(code);
         if (segments.All(s => s.Kind == CellSegmentKind.Code))
             return _script.Run(code, count, token, isCurrent);
+        if (segments.FirstOrDefault(s => s.InsideBlock) is { } nested)
+        {
+            var message = $"{nested.Text.Split(' ')[0]} on line {nested.FirstLine + 1} is inside a C# block; magics run between top-level statements: move it out of the {{ … }} block";
+            return new CellResult(new CellError("MagicError", message, [$"MagicError: {message}"]), false, null);
+        }
         var context = new KernelMagicContext(_script, this, count, token, isCurrent);
         var result = new CellResult(null, false, null);
         for (var i = 0; i < segments.Count; i++)

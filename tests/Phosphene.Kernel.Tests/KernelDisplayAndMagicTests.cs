@@ -102,6 +102,15 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void MagicInsideABlockIsRefusedBeforeAnythingRuns()
+    {
+        var (reply, _) = _kernel.Execute("var blockRan = true;\nif (blockRan)\n{\n    %who\n}");
+        Assert.Equal("MagicError", (string?)reply.Content["ename"]);
+        Assert.Equal("%who on line 4 is inside a C# block; magics run between top-level statements: move it out of the { … } block", (string?)reply.Content["evalue"]);
+        Assert.Equal("error", (string?)_kernel.Execute("blockRan").Reply.Content["status"]);
+    }
+
+    [Fact]
     public void AsBindsTheResultAndUnderscoreIsTheLast()
     {
         _kernel.Execute("%timeit --runs 3 --loops 1 --as timing 1 + 1");

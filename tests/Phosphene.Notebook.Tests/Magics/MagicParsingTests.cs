@@ -44,6 +44,14 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void MagicLineInsideABlockIsMarked()
+    {
+        var segments = MagicCell.Split("for (var i = 0; i < 3; i++)\n{\n    var s = \"{\";\n    %time i * 2\n}\n%who");
+        Assert.True(segments.Single(s => s.Text == "%time i * 2").InsideBlock);
+        Assert.False(segments.Single(s => s.Text == "%who").InsideBlock);
+    }
+
+    [Fact]
     public void CellMagicTakesTheRestOfTheCell()
     {
         var segment = Assert.Single(MagicCell.Split("\n%%html\n<b>x</b>\n<i>y</i>"));
