@@ -21,7 +21,8 @@ public sealed class KernelProcess : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("phosphene-kernel-test").FullName;
     private readonly string _session = Guid.NewGuid().ToString();
 
-    public KernelProcess()
+    /// <summary>Starts the kernel in <paramref name="workingDirectory"/> (the notebook's folder), or in the test's own.</summary>
+    public KernelProcess(string? workingDirectory = null)
     {
         Wire = new WireFormat(new MessageSigner(Key));
         var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
@@ -36,6 +37,7 @@ public sealed class KernelProcess : IDisposable
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         })!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.Add(e.Data); };
         _process.BeginErrorReadLine();

@@ -89,6 +89,7 @@ internal sealed class CodeIntelligence
             ILocalSymbol local => $"{local.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {local.Name}",
             IFieldSymbol { ContainingType.IsScriptClass: true } field => $"{field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {field.Name}",
             INamedTypeSymbol type => $"{type.TypeKind.ToString().ToLowerInvariant()} {text}",
+            IMethodSymbol or IPropertySymbol or IFieldSymbol or IEventSymbol => symbol.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
             _ => text,
         };
     }

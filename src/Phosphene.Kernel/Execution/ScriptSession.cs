@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
+using Phosphene.Kernel.Execution.Packages;
 
 namespace Phosphene.Kernel.Execution;
 
@@ -20,12 +21,15 @@ public sealed class ScriptSession
     private readonly Task<ScriptState<object>> _initial;
     private ScriptState<object>? _state;
     private readonly object _stateLock = new();
+    private readonly LoadedPackages _packages = new(new PackageRestore());
 
     /// <summary>Creates a session whose cells talk to <paramref name="host"/>; compilation warms up in the background.</summary>
     public ScriptSession(ICellHost host)
     {
         _globals = new CellGlobals(host);
-        _options = DefaultOptions();
+        _options = DefaultOptions()
+            .WithMetadataResolver(new KernelMetadataResolver(_packages))
+            .WithSourceResolver(KernelSourceResolver.Instance);
         _initial = Task.Run(() => CSharpScript.RunAsync<object>("", _options, _globals));
     }
 
@@ -49,6 +53,8 @@ public sealed class ScriptSession
     /// </summary>
     public CellResult Run(string code, int executionCount, CancellationToken cancellationToken, Func<bool>? isCurrent = null)
     {
+        if (InstallPackages(code, cancellationToken) is { } packageError)
+            return new CellResult(packageError, false, null);
         var previous = State;
         var options = _options.WithFilePath(ErrorReport.CellFileName(executionCount));
         var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options);
@@ -69,6 +75,37 @@ public sealed class ScriptSession
         if (state.Exception is not null)
             return new CellResult(ErrorReport.FromException(state.Exception), false, null);
         return EndsInValue(script) ? new CellResult(null, true, state.ReturnValue) : new CellResult(null, false, null);
+    }
+
+    /// <summary>The packages loaded with <c>#r "nuget: …"</c>.</summary>
+    public IReadOnlyCollection<RestoredPackage> Packages => _packages.Packages;
+
+    /// <summary>The options every cell compiles with (references, imports, the #r and #load resolvers).</summary>
+    internal ScriptOptions Options => _options;
+
+    // Restores the cell's `#r "nuget: …"` packages before it compiles, so its directives resolve; progress and the
+    // restore's messages go to the cell's output. Null when there was nothing to do or all went well.
+    private CellError? InstallPackages(string code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var requests = PackageRequest.InCell(code);
+            if (requests.Count > 0)
+                _packages.Install(requests, Console.Out, cancellationToken);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return new CellError("PackageReferenceError", e.Message, [e.Message]);
+        }
+        catch (PackageRestoreException e)
+        {
+            return new CellError("PackageRestoreError", e.Errors.Count > 0 ? e.Errors[0] : e.Message, e.Message.Split('\n'));
+        }
+        catch (PackageConflictException e)
+        {
+            return new CellError("PackageConflictError", e.Message, [e.Message]);
+        }
     }
 
     /// <summary>
