@@ -166,4 +166,14 @@ public class KernelReferenceTests : IClassFixture<NotebookFolderFixture>
         Assert.Contains("Layer", Matches(Request("complete_request", "probe.")));
         Assert.Contains("Probe", Matches(Request("complete_request", "Pro")));
     }
+
+    [Fact]
+    public void InspectOfAToolkitMethodShowsItsXmlSummary()
+    {
+        var reply = Request("inspect_request", "Datasets.FashionMnist(DatasetSplit.Test)", "Datasets.Fashion".Length);
+        Assert.True((bool)reply["found"]!, reply.ToJsonString());
+        var text = (string)reply["data"]!["text/plain"]!;
+        Assert.StartsWith("ImageDataset Datasets.FashionMnist(DatasetSplit split", text);
+        Assert.Contains("Fashion-MNIST (Xiao, Rasul and Vollgraf 2017, \"Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine Learning Algorithms\")", text);
+    }
 }

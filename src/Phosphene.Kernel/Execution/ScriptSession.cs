@@ -53,6 +53,19 @@ public sealed class ScriptSession
     /// </summary>
     public CellResult Run(string code, int executionCount, CancellationToken cancellationToken, Func<bool>? isCurrent = null)
     {
+        try
+        {
+            return Compile(code, executionCount, cancellationToken, isCurrent);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted while restoring or compiling, before any user code ran.
+            return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
+        }
+    }
+
+    private CellResult Compile(string code, int executionCount, CancellationToken cancellationToken, Func<bool>? isCurrent)
+    {
         if (InstallPackages(code, cancellationToken) is { } packageError)
             return new CellResult(packageError, false, null);
         var previous = State;
@@ -67,11 +80,15 @@ public sealed class ScriptSession
         }
 
         var state = script.RunFromAsync(previous, _ => true, cancellationToken).GetAwaiter().GetResult();
+        bool kept;
         lock (_stateLock)
         {
-            if (isCurrent?.Invoke() ?? true)
+            kept = isCurrent?.Invoke() ?? true;
+            if (kept)
                 _state = state;
         }
+        if (kept)
+            CellCompiled?.Invoke(code);
         if (state.Exception is not null)
             return new CellResult(ErrorReport.FromException(state.Exception), false, null);
         return EndsInValue(script) ? new CellResult(null, true, state.ReturnValue) : new CellResult(null, false, null);
@@ -135,9 +152,11 @@ public sealed class ScriptSession
         }
     }
 
-    /// <summary>The compilation <paramref name="code"/> would have as the next cell (for completion and inspection).</summary>
-    internal Compilation CompileNext(string code)
-        => State.Script.ContinueWith(code, _options).GetCompilation();
+    /// <summary>
+    /// Raised on the cell's thread with the code of each cell whose state the session kept (it compiled and ran, even
+    /// if it then threw), in order: what a mirror of the session, such as the completion workspace, must add.
+    /// </summary>
+    internal event Action<string>? CellCompiled;
 
     // A cell's value is its last statement when that is an expression without a semicolon whose type is not void;
     // a null value still counts, so `string s = null; s` shows "null".

@@ -20,9 +20,10 @@ internal static class XmlDocumentation
             var beside = Path.ChangeExtension(path, ".xml");
             if (File.Exists(beside))
                 return XmlDocumentationProvider.CreateFromFile(beside);
-            if (ReferencePackFolder.Value is { } pack && File.Exists(Path.Combine(pack, Path.GetFileNameWithoutExtension(path) + ".xml")))
-                return XmlDocumentationProvider.CreateFromFile(Path.Combine(pack, Path.GetFileNameWithoutExtension(path) + ".xml"));
-            return null;
+            // CoreLib's public types are documented under System.Runtime, the reference assembly that exposes them.
+            var name = Path.GetFileNameWithoutExtension(path) is "System.Private.CoreLib" ? "System.Runtime" : Path.GetFileNameWithoutExtension(path);
+            var packed = ReferencePackFolder.Value is { } pack ? Path.Combine(pack, name + ".xml") : null;
+            return packed is not null && File.Exists(packed) ? XmlDocumentationProvider.CreateFromFile(packed) : null;
         });
 
     /// <summary>A reference to <paramref name="path"/> that carries its documentation.</summary>
