@@ -100,6 +100,18 @@ public sealed class KernelProcess : IDisposable
         throw new TimeoutException("no idle status");
     }
 
+    /// <summary>The next iopub message for <paramref name="request"/> (waits up to the timeout).</summary>
+    public JupyterMessage NextOutput(JupyterMessage request)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (TryReceive(_iopub, TimeSpan.FromMilliseconds(200)) is { } message && message.ParentHeader["msg_id"]?.ToString() == request.MessageId)
+                return message;
+        }
+        throw new TimeoutException("no output");
+    }
+
     /// <summary>Runs <paramref name="code"/>; returns the execute_reply and the iopub messages between busy and idle.</summary>
     public (JupyterMessage Reply, List<JupyterMessage> Outputs) Execute(string code)
     {

@@ -36,6 +36,9 @@ internal sealed partial class CodeIntelligence
     private readonly object _lock = new();
     private readonly Lazy<Solution> _initialSolution;
     private Solution? _solution;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _pending = new();
+    private readonly TaskCompletionSource _firstCell = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TimeSpan WarmUpDelay = TimeSpan.FromSeconds(3);
     private CSharpCompilationOptions? _compilationOptions;
     private ImmutableArray<MetadataReference> _references;
     private ProjectId? _lastSubmission;
@@ -48,9 +51,12 @@ internal sealed partial class CodeIntelligence
         _session = session;
         _initialSolution = new Lazy<Solution>(CreateSolution, LazyThreadSafetyMode.ExecutionAndPublication);
         _session.CellCompiled += AddSubmission;
-        // The first completion otherwise pays for MEF composition and loading the completion providers (seconds).
-        Task.Run(() =>
+        // The first completion otherwise pays for MEF composition and loading the completion providers (seconds). It
+        // starts once the first cell has run (or after a few seconds), so it does not compete with that cell on a
+        // small machine.
+        Task.Run(async () =>
         {
+            await Task.WhenAny(_firstCell.Task, Task.Delay(WarmUpDelay)).ConfigureAwait(false);
             try
             {
                 Complete("Console.Wr", "Console.Wr".Length);
@@ -193,31 +199,34 @@ internal sealed partial class CodeIntelligence
         return (solution.AddProject(project).AddDocument(document), document.Id);
     }
 
-    // A cell ran: it becomes the next submission, and the draft moves after it. Never fails the cell: completion
-    // would only miss that cell's names.
+    // A cell ran: it is queued to become the next submission. The workspace catches up when a completion or inspect
+    // needs it, so running cells never pays for the workspace.
     private void AddSubmission(string code)
     {
-        try
-        {
-            var solution = _solution ?? _initialSolution.Value;
-            lock (_lock)
-            {
-                solution = _solution!.RemoveProject(_draft!.ProjectId);
-                (solution, var cell) = AddProject(solution, $"cell{++_submissions}", code);
-                _lastSubmission = cell.ProjectId;
-                (_solution, _draft) = AddProject(solution, "draft", "");
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Console.Error.WriteLine($"(completion will not see this cell's names: {e.Message})");
-        }
+        _pending.Enqueue(code);
+        _firstCell.TrySetResult();
     }
 
     private Document Draft(string code)
     {
         _ = _initialSolution.Value;
         lock (_lock)
+        {
+            if (!_pending.IsEmpty)
+                CatchUp();
             return _solution!.WithDocumentText(_draft!, SourceText.From(code)).GetDocument(_draft!)!;
+        }
+    }
+
+    // Adds the queued cells as submissions chained one after another, and moves the draft after the last of them.
+    private void CatchUp()
+    {
+        var solution = _solution!.RemoveProject(_draft!.ProjectId);
+        while (_pending.TryDequeue(out var code))
+        {
+            (solution, var cell) = AddProject(solution, $"cell{++_submissions}", code);
+            _lastSubmission = cell.ProjectId;
+        }
+        (_solution, _draft) = AddProject(solution, "draft", "");
     }
 }

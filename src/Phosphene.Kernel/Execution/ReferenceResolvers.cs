@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Scripting;
@@ -13,6 +14,11 @@ namespace Phosphene.Kernel.Execution;
 internal sealed class KernelMetadataResolver : MetadataReferenceResolver
 {
     private readonly LoadedPackages _packages;
+    // Every cell is a new compilation that resolves its references again (the default ones, earlier cells' #r, and the
+    // dependencies of referenced assemblies). Handing back the same reference objects lets Roslyn reuse the assembly
+    // symbols it built for the previous cell instead of reading the assemblies again: a large part of a cell's cost.
+    private readonly ConcurrentDictionary<(string Reference, string? BaseFilePath, string Directory, MetadataReferenceProperties Properties), ImmutableArray<PortableExecutableReference>> _resolved = new();
+    private readonly ConcurrentDictionary<AssemblyIdentity, PortableExecutableReference?> _missing = new();
 
     /// <summary>Creates the resolver over <paramref name="packages"/>.</summary>
     public KernelMetadataResolver(LoadedPackages packages) => _packages = packages;
@@ -34,15 +40,20 @@ internal sealed class KernelMetadataResolver : MetadataReferenceResolver
             }
             return request is null ? [] : _packages.ReferencesFor(request.Name);
         }
-        return Files.ResolveReference(reference, KernelSourceResolver.BaseOf(baseFilePath), properties)
+        var key = (reference, KernelSourceResolver.BaseOf(baseFilePath), Environment.CurrentDirectory, properties);
+        if (Environment.GetEnvironmentVariable("KXNOCACHE") is null && _resolved.TryGetValue(key, out var cached))
+            return cached;
+        var resolved = Files.ResolveReference(reference, key.Item2, properties)
             .Select(r => r.FilePath is { } path ? MetadataReference.CreateFromFile(path, properties, XmlDocumentation.For(path)) : r)
             .ToImmutableArray();
+        // Only successes are kept: a DLL that is missing now may be built before the next cell.
+        return resolved.IsDefaultOrEmpty ? resolved : _resolved.GetOrAdd(key, resolved);
     }
 
-    public override bool ResolveMissingAssemblies => Files.ResolveMissingAssemblies;
+    public override bool ResolveMissingAssemblies => true;
 
     public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity)
-        => Files.ResolveMissingAssembly(definition, referenceIdentity);
+        => Environment.GetEnvironmentVariable("KXNOCACHE") is not null ? Files.ResolveMissingAssembly(definition, referenceIdentity) : _missing.GetOrAdd(referenceIdentity, identity => Files.ResolveMissingAssembly(definition, identity));
 
     public override bool Equals(object? other) => ReferenceEquals(this, other);
 

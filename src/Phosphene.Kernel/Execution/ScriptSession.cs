@@ -30,7 +30,7 @@ public sealed class ScriptSession
         _options = DefaultOptions()
             .WithMetadataResolver(new KernelMetadataResolver(_packages))
             .WithSourceResolver(KernelSourceResolver.Instance);
-        _initial = Task.Run(() => CSharpScript.RunAsync<object>("", _options, _globals));
+        _initial = Task.Run(() => CSharpScript.Create<object>("", _options, typeof(CellGlobals)).Serial().RunAsync(_globals));
     }
 
     /// <summary>The namespaces (and, for <c>TorchSharp.torch</c>, the static class) every cell imports.</summary>
@@ -70,7 +70,7 @@ public sealed class ScriptSession
             return new CellResult(packageError, false, null);
         var previous = State;
         var options = _options.WithFilePath(ErrorReport.CellFileName(executionCount));
-        var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options);
+        var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options).Serial();
         var diagnostics = script.Compile(cancellationToken);
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
@@ -132,7 +132,7 @@ public sealed class ScriptSession
     public CellResult Evaluate(string expression, int executionCount)
     {
         var previous = State;
-        var script = previous.Script.ContinueWith(expression, _options.WithFilePath(ErrorReport.CellFileName(executionCount)));
+        var script = previous.Script.ContinueWith(expression, _options.WithFilePath(ErrorReport.CellFileName(executionCount))).Serial();
         var diagnostics = script.Compile();
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             return new CellResult(ErrorReport.FromDiagnostics(diagnostics, executionCount), false, null);
