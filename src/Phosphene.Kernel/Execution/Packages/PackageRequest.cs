@@ -28,7 +28,7 @@ public sealed record PackageRequest(string Name, string? Version)
     {
         if (!reference.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
             return null;
-        var parts = reference[Scheme.Length..].Split(',', StringSplitOptions.TrimEntries);
+        var parts = reference[Scheme.Length..].Split(',', 2, StringSplitOptions.TrimEntries); // a range has commas too
         if (parts.Length is < 1 or > 2 || parts[0].Length == 0 || parts[0].Any(char.IsWhiteSpace) || parts.Length == 2 && parts[1].Length == 0)
             throw new FormatException($"'#r \"{reference}\"' is not a package reference: write #r \"nuget: Name\" or #r \"nuget: Name, 1.2.3\".");
         return new PackageRequest(parts[0], parts.Length == 2 ? parts[1] : null);
