@@ -14,6 +14,7 @@ public sealed class NotebookFolderFixture : IDisposable
         Directory.CreateDirectory(Path.Combine(Folder, "libs"));
         BuildGreeterLibrary(Path.Combine(Folder, "libs", "Greeter.dll"));
         File.WriteAllText(Path.Combine(Folder, "helpers.csx"), "int Triple(int x) => 3 * x;\nvar loadedValue = 14;\n");
+        File.WriteAllText(Path.Combine(Folder, "broken.csx"), "var fine = 1;\nint broken = ;\n");
         Kernel = new KernelProcess(Folder);
     }
 
@@ -125,6 +126,15 @@ public class KernelReferenceTests : IClassFixture<NotebookFolderFixture>
         var (next, outputs) = _kernel.Execute("Triple(loadedValue)");
         Assert.Equal("ok", (string?)next.Content["status"]);
         Assert.Equal("42", Result(outputs));
+    }
+
+    [Fact]
+    public void CompileErrorInALoadedFileNamesTheFile()
+    {
+        var (reply, _) = _kernel.Execute("#load \"broken.csx\"");
+        Assert.Equal("CompilationError", (string?)reply.Content["ename"]);
+        Assert.Equal("broken.csx(2,14): error CS1525: Invalid expression term ';'", (string?)reply.Content["evalue"]);
+        Assert.Equal("ok", (string?)_kernel.Execute("var afterBroken = 1;").Reply.Content["status"]);
     }
 
     private JsonObject Request(string type, string code, int? cursor = null)
