@@ -8,8 +8,8 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Phosphene.Kernel.Execution;
 
-/// <summary>Completions at a cursor: the replaced span, the candidate texts, and each candidate's kind.</summary>
-internal sealed record Completions(int Start, int End, IReadOnlyList<string> Matches, IReadOnlyList<string> Kinds);
+/// <summary>Completions at a cursor: the replaced span and the candidate texts.</summary>
+internal sealed record Completions(int Start, int End, IReadOnlyList<string> Matches);
 
 /// <summary>What the symbol under a cursor is: its signature and documentation summary.</summary>
 internal sealed record Inspection(string Signature, string? Summary)
@@ -80,11 +80,11 @@ internal sealed partial class CodeIntelligence
         var prefix = code[start..cursor];
         var items = list.ItemsList
             .Where(i => i.FilterText.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(i => (Text: InsertionText(i), Kind: Kind(i), Exact: i.FilterText.StartsWith(prefix, StringComparison.Ordinal), i.SortText))
+            .Select(i => (Text: InsertionText(i), Exact: i.FilterText.StartsWith(prefix, StringComparison.Ordinal), i.SortText))
             .DistinctBy(i => i.Text)
             .OrderBy(i => i.Exact ? 0 : 1).ThenBy(i => i.SortText, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Text, StringComparer.Ordinal)
             .ToList();
-        return new Completions(start, Math.Max(cursor, Math.Min(list.Span.End, code.Length)), items.Select(i => i.Text).ToList(), items.Select(i => i.Kind).ToList());
+        return new Completions(start, Math.Max(cursor, Math.Min(list.Span.End, code.Length)), items.Select(i => i.Text).ToList());
     }
 
     /// <summary>The symbol at or just before <paramref name="cursor"/>, or null when there is none.</summary>
@@ -115,9 +115,6 @@ internal sealed partial class CodeIntelligence
     // Named arguments insert with their colon (`name:`); everything else inserts its name.
     private static string InsertionText(CompletionItem item)
         => item.DisplayTextSuffix == ":" ? item.DisplayText + ":" : item.DisplayText;
-
-    private static string Kind(CompletionItem item)
-        => item.Tags.FirstOrDefault(t => t is not ("Public" or "Protected" or "Private" or "Internal"))?.ToLowerInvariant() ?? "";
 
     private static string Describe(ISymbol symbol)
     {

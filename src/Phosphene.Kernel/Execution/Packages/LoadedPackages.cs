@@ -71,7 +71,12 @@ public sealed class LoadedPackages
             foreach (var request in pending)
                 progress.WriteLine($"Restoring {request}…");
             progress.Flush();
-            var graph = _restore.Restore(pending, _ => { }, cancellationToken);
+            // The restore's warnings (e.g. NU1603, a dependency resolved to another version) are worth seeing in the cell.
+            var graph = _restore.Restore(pending, line =>
+            {
+                if (line.Contains("warning NU", StringComparison.Ordinal))
+                    progress.WriteLine(line);
+            }, cancellationToken);
             var byName = graph.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
             foreach (var request in pending)
                 if (!byName.ContainsKey(request.Name))
