@@ -102,9 +102,7 @@ public sealed class TensorFormatter : IFormatterSet
         if (Picture(tensor) is { } picture)
         {
             var note = picture.Note is null ? "" : $" <span style=\"color:#777\">({WebUtility.HtmlEncode(picture.Note)})</span>";
-            return caption + note + "</div>"
-                + $"<img src=\"data:image/png;base64,{Convert.ToBase64String(picture.Png)}\" width=\"{picture.DisplayWidth}\" height=\"{picture.DisplayHeight}\" "
-                + "style=\"image-rendering:pixelated;image-rendering:crisp-edges\" alt=\"" + WebUtility.HtmlEncode(Summary(tensor)) + "\"/>";
+            return caption + note + "</div>" + HtmlImage.Png(picture.Png, picture.DisplayWidth, picture.DisplayHeight, Summary(tensor));
         }
         var text = Text(tensor);
         var body = text.Contains('\n') ? text[(text.IndexOf('\n') + 1)..] : "";
