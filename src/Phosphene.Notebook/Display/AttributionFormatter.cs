@@ -23,12 +23,19 @@ public sealed class AttributionFormatter : IFormatterSet
 
     /// <summary>The overlay grid as PNG: row labels "true / predicted", column labels "input" and the method names.</summary>
     /// <param name="result">The result to draw.</param>
-    /// <param name="scale">Pixels per image pixel; default 3 (a 28×28 image is drawn 84×84).</param>
-    public static byte[] GridPng(AttributionResult result, int scale = 3)
+    /// <param name="scale">Pixels per image pixel; default 4 (a 28×28 image is drawn 112×112).</param>
+    /// <remarks>
+    /// Non-negative maps (saliency, SmoothGrad, Grad-CAM, RISE, Sobol...) use the result's colormap from their minimum
+    /// to their maximum; signed maps (Gradient × Input, Integrated Gradients, Occlusion, LIME, KernelSHAP) use the
+    /// diverging <see cref="Colormaps.RedBlue"/> centred on 0, red positive. A map counts as signed when its most
+    /// negative value exceeds 5% of its largest absolute value (so the small negative overshoot of bicubic upsampling
+    /// does not).
+    /// </remarks>
+    public static byte[] GridPng(AttributionResult result, int scale = 4)
     {
         using var scope = NewDisposeScope();
         long n = result.Inputs.shape[0];
-        var overlays = result.Methods.Select(m => HeatmapOverlay.Blend(result.Inputs, result.Maps[m], result.Colormap, alpha: 0.6)).ToArray();
+        var overlays = result.Methods.Select(m => Overlay(result, result.Maps[m])).ToArray();
         var targets = result.Targets.data<long>().ToArray();
         var predictions = result.Predictions.data<long>().ToArray();
         var rows = Enumerable.Range(0, (int)n)
@@ -37,6 +44,7 @@ public sealed class AttributionFormatter : IFormatterSet
         var grid = new ImageGrid
         {
             Scale = scale,
+            FontSize = 11,
             RowLabels = Enumerable.Range(0, (int)n)
                 .Select(i => $"{result.ClassName(targets[i])} / {result.ClassName(predictions[i])}{(targets[i] == predictions[i] ? "" : " ✗")}")
                 .ToArray(),
@@ -45,12 +53,24 @@ public sealed class AttributionFormatter : IFormatterSet
         return grid.ComposePng(rows);
     }
 
+    static Tensor Overlay(AttributionResult result, Tensor maps)
+    {
+        using var scope = NewDisposeScope();
+        var flat = maps.flatten(1);
+        var largest = flat.abs().amax([1L]);
+        var signed = flat.amin([1L]).neg().gt(largest * 0.05f);
+        // RdBu runs from red (low) to blue (high): flip the sign so positive evidence is red, as in the literature.
+        var diverging = HeatmapOverlay.Blend(result.Inputs, maps.neg(), Colormaps.RedBlue, alpha: 0.7, scaling: MapScaling.Symmetric);
+        var sequential = HeatmapOverlay.Blend(result.Inputs, maps, result.Colormap, alpha: 0.6, scaling: MapScaling.MinMax);
+        return where(signed.view(-1, 1, 1, 1), diverging, sequential).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The whole display as HTML (no script except the Plotly chart of the metrics).</summary>
     public static string Html(AttributionResult result)
     {
         var html = new StringBuilder("<div class=\"phosphene-attribution\">");
         html.Append(CultureInfo.InvariantCulture,
-            $"<div style=\"font-size:12px;margin-bottom:4px\">{result.Methods.Count} method(s) × {result.Inputs.shape[0]} input(s); rows: true / predicted class; colormap {WebUtility.HtmlEncode(result.Colormap.Name)}</div>");
+            $"<div style=\"font-size:12px;margin-bottom:4px\">{result.Methods.Count} method(s) × {result.Inputs.shape[0]} input(s); rows: true / predicted class; non-negative maps in {WebUtility.HtmlEncode(result.Colormap.Name)} (min to max), signed maps in red (positive) and blue (negative) around 0</div>");
         html.Append(HtmlImage.Png(GridPng(result), alt: "attribution maps"));
         html.Append("<table class=\"phosphene-timing\" style=\"font-size:12px\"><thead><tr><th>method</th><th>ms / input</th>" +
                     "<th>total s</th><th>parameters</th></tr></thead><tbody>");
