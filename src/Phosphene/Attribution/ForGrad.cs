@@ -51,8 +51,7 @@ public sealed class ForGrad : AttributionMethod
         Method.Normalization = MapNormalization.None;
         try
         {
-            // The inner call reports its own progress through the same model; cancellation is observed per batch.
-            return Filter(Method.Attribute(run.Model, inputs, targets, null, run.Cancellation), Sigma);
+            return Filter(Method.Attribute(run.Model, inputs, targets, run.Progress, run.Cancellation), Sigma);
         }
         finally
         {
