@@ -25,17 +25,15 @@ public sealed class AttributionFormatter : IFormatterSet
     /// <param name="result">The result to draw.</param>
     /// <param name="scale">Pixels per image pixel; default 4 (a 28×28 image is drawn 112×112).</param>
     /// <remarks>
-    /// Non-negative maps (saliency, SmoothGrad, Grad-CAM, RISE, Sobol...) use the result's colormap from their minimum
-    /// to their maximum; signed maps (Gradient × Input, Integrated Gradients, Occlusion, LIME, KernelSHAP) use the
-    /// diverging <see cref="Colormaps.RedBlue"/> centred on 0, red positive. A map counts as signed when its most
-    /// negative value exceeds 5% of its largest absolute value (so the small negative overshoot of bicubic upsampling
-    /// does not).
+    /// Importance maps (saliency, SmoothGrad, Grad-CAM, RISE, Sobol, HSIC...) use the result's colormap from 0 to their
+    /// maximum; signed maps (<see cref="AttributionMethod.SignedMaps"/>: Gradient × Input, Integrated Gradients,
+    /// Occlusion, LIME, KernelSHAP) use the diverging <see cref="Colormaps.RedBlue"/> centred on 0, red positive.
     /// </remarks>
     public static byte[] GridPng(AttributionResult result, int scale = 4)
     {
         using var scope = NewDisposeScope();
         long n = result.Inputs.shape[0];
-        var overlays = result.Methods.Select(m => Overlay(result, result.Maps[m])).ToArray();
+        var overlays = result.Methods.Select(m => Overlay(result, m)).ToArray();
         var targets = result.Targets.data<long>().ToArray();
         var predictions = result.Predictions.data<long>().ToArray();
         var rows = Enumerable.Range(0, (int)n)
@@ -53,16 +51,15 @@ public sealed class AttributionFormatter : IFormatterSet
         return grid.ComposePng(rows);
     }
 
-    static Tensor Overlay(AttributionResult result, Tensor maps)
+    static Tensor Overlay(AttributionResult result, string method)
     {
         using var scope = NewDisposeScope();
-        var flat = maps.flatten(1);
-        var largest = flat.abs().amax([1L]);
-        var signed = flat.amin([1L]).neg().gt(largest * 0.05f);
-        // RdBu runs from red (low) to blue (high): flip the sign so positive evidence is red, as in the literature.
-        var diverging = HeatmapOverlay.Blend(result.Inputs, maps.neg(), Colormaps.RedBlue, alpha: 0.7, scaling: MapScaling.Symmetric);
-        var sequential = HeatmapOverlay.Blend(result.Inputs, maps, result.Colormap, alpha: 0.6, scaling: MapScaling.MinMax);
-        return where(signed.view(-1, 1, 1, 1), diverging, sequential).MoveToOuterDisposeScope();
+        var maps = result.Maps[method];
+        var overlay = result.Signed[method]
+            ? HeatmapOverlay.Blend(result.Inputs, maps, Colormaps.RedBlue, alpha: 0.7, scaling: MapScaling.Symmetric)
+            // Importances are ≥ 0; clamp the small negative overshoot of upsampling or estimation noise.
+            : HeatmapOverlay.Blend(result.Inputs, maps.clamp_min(0), result.Colormap, alpha: 0.6, scaling: MapScaling.MinMax);
+        return overlay.MoveToOuterDisposeScope();
     }
 
     /// <summary>The whole display as HTML (no script except the Plotly chart of the metrics).</summary>

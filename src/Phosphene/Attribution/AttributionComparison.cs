@@ -136,7 +136,7 @@ public sealed class AttributionComparison
                     Metrics, settings, metricProgress, cancellation);
             }
             return new AttributionResult(x, y, predictions, methods.Select(m => m.Name).ToArray(), maps, elapsed, parameters, sigmas,
-                                         table, ClassNames);
+                                         table, ClassNames, methods.ToDictionary(m => m.Name, m => m.SignedMaps));
         }
         catch
         {

@@ -16,8 +16,9 @@ public sealed class AttributionResult : IDisposable
     internal AttributionResult(Tensor inputs, Tensor targets, Tensor predictions, IReadOnlyList<string> methods,
                                IReadOnlyDictionary<string, Tensor> maps, IReadOnlyDictionary<string, TimeSpan> elapsed,
                                IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, double> forGradSigmas,
-                               MetricTable? metrics, IReadOnlyList<string>? classNames)
+                               MetricTable? metrics, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, bool> signed)
     {
+        Signed = signed;
         Inputs = inputs;
         Targets = targets;
         Predictions = predictions;
@@ -44,6 +45,9 @@ public sealed class AttributionResult : IDisposable
 
     /// <summary>Every method's raw (unnormalised) maps: <c>Maps["integrated-gradients"]</c>, float32 N×H×W.</summary>
     public IReadOnlyDictionary<string, Tensor> Maps { get; }
+
+    /// <summary>Whether each method's maps are signed (see <see cref="AttributionMethod.SignedMaps"/>).</summary>
+    public IReadOnlyDictionary<string, bool> Signed { get; }
 
     /// <summary>Wall-clock time of each method on all N inputs (FORGrad cutoff searches excluded).</summary>
     public IReadOnlyDictionary<string, TimeSpan> Elapsed { get; }

@@ -38,6 +38,9 @@ public sealed class ForGrad : AttributionMethod
     public override string Name => Method.Name;
 
     /// <inheritdoc />
+    public override bool SignedMaps => Method.SignedMaps;
+
+    /// <inheritdoc />
     public override string Parameters =>
         $"{Method.Parameters}, forgrad σ {Sigma.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
