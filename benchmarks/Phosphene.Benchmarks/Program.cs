@@ -1,7 +1,8 @@
 using Phosphene;
 using Phosphene.Benchmarks;
 
-// Commands: training (TorchSharp vs PyTorch, no cache), attribution (methods vs PyTorch) and zoo (every zoo model through the cache).
+// Commands: training (TorchSharp vs PyTorch, no cache), attribution (methods vs PyTorch), zoo (every zoo model through
+// the cache) and attribution-memory (resident memory over repeated attribute + metric calls).
 const string Usage = """
     usage: Phosphene.Benchmarks <command> [options]
 
@@ -14,6 +15,9 @@ const string Usage = """
           benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
+      attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]
+                         [--metrics deletion,insertion,mu-fidelity]
+          repeats attribute + metric calls on the zoo CNN and prints the growth of resident memory (target < 50 MB)
     """;
 
 try
@@ -35,8 +39,11 @@ try
         case "zoo":
             ZooTable.Run(options);
             return 0;
+        case "attribution-memory":
+            AttributionMemoryBenchmark.Run(options);
+            return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -35,6 +35,9 @@ public sealed record ForGradCutoffResult
     /// <summary>Number of validation inputs the scores were measured on.</summary>
     public required long ValidationCount { get; init; }
 
+    /// <summary>SHA-256 (hex) of the validation inputs and targets: a search on other data does not reuse this result.</summary>
+    public string ValidationHash { get; init; } = "";
+
     /// <summary>True when this result came from the in-memory or on-disk cache rather than a new search.</summary>
     public bool FromCache { get; init; }
 

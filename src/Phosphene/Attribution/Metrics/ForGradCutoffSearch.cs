@@ -20,9 +20,11 @@ namespace Phosphene.Attribution.Metrics;
 /// <remarks>
 /// Filter: the ideal circular low-pass of FORGrad, keeping the frequencies (f_y, f_x), in cycles per image, with
 /// √(f_y² + f_x²) ≤ σ (<see cref="ForGrad.Filter"/>). Default grid for H×W maps: σ = 1, 2, …, 8, then every 2 up to
-/// ⌈√((H/2)² + (W/2)²)⌉, where every frequency is kept (for 28×28: 1–8, 10, 12, …, 20). A cached result is reused only
-/// when its metric name and grid equal this search's; the validation set and the metric's other settings are not
-/// part of the key (call <see cref="ClearMemoryCache"/> or set <see cref="UseCache"/> to false to force a new search).
+/// ⌈√((H/2)² + (W/2)²)⌉, where every frequency is kept (for 28×28: 1–8, 10, 12, …, 20). <see cref="Search(nn.Module{Tensor, Tensor}, string, AttributionFunction, Tensor, Tensor, string?, IProgress{MetricProgress}?, CancellationToken)"/>
+/// reuses a cached result only when its metric name, grid and validation data (by content hash) equal this search's,
+/// and otherwise searches again and replaces it; <see cref="Cached"/> and <see cref="CachedSigma"/> return whatever
+/// was chosen last for the model and method (what <c>--forgrad auto</c> needs). The metric's other settings are not
+/// part of the key: set <see cref="UseCache"/> to false to force a new search.
 /// </remarks>
 public sealed partial class ForGradCutoffSearch
 {
@@ -133,7 +135,9 @@ public sealed partial class ForGradCutoffSearch
             throw new PhospheneException($"forgrad: every cutoff σ must be a positive number, got [{string.Join(", ", sigmas)}]");
         sigmas = sigmas.Distinct().Order().ToArray();
 
-        if (UseCache && Cached(model, method, checkpointKey) is { } cached && cached.Metric == Metric.Name && cached.Sigmas.SequenceEqual(sigmas))
+        string validationHash = ValidationHash(inputs, targets);
+        if (UseCache && Cached(model, method, checkpointKey) is { } cached && cached.Metric == Metric.Name
+            && cached.Sigmas.SequenceEqual(sigmas) && cached.ValidationHash == validationHash)
             return cached;
 
         NativeHeap.RetainFreedMemory();
@@ -191,6 +195,7 @@ public sealed partial class ForGradCutoffSearch
             BestSigma = sigmas[best],
             BestScore = scores[best],
             ValidationCount = inputs.shape[0],
+            ValidationHash = validationHash,
         };
         if (UseCache) Store(model, method, checkpointKey, result);
         return result;
@@ -227,6 +232,17 @@ public sealed partial class ForGradCutoffSearch
 
     /// <summary>Forgets every in-memory result (the on-disk cache stays).</summary>
     public static void ClearMemoryCache() => Memory.Clear();
+
+    static string ValidationHash(Tensor inputs, Tensor targets)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var x = inputs.detach().to_type(ScalarType.Float32).contiguous();
+        using var y = targets.detach().to_type(ScalarType.Int64).contiguous();
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join("x", inputs.shape)));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.data<float>().ToArray().AsSpan()));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.data<long>().ToArray().AsSpan()));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     Tensor ExplainInBatches(nn.Module<Tensor, Tensor> model, AttributionFunction explainer, Tensor inputs, Tensor targets,
                             CancellationToken cancellation)

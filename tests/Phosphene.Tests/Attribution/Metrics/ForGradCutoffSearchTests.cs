@@ -137,6 +137,12 @@ public class ForGradCutoffSearchTests
             Assert.Equal(first.Scores, fromDisk.Scores);
             Assert.Equal(afterFirst, calls);
 
+            // Other validation data is another question: searched again (and the last choice is what CachedSigma gives).
+            using var otherImages = x * 0.5f;
+            Assert.False(search.Search(model, "noisy-gradient", noisy, otherImages, y, checkpointKey: "abc123").FromCache);
+            Assert.Equal(afterFirst + 1, calls);
+            Assert.NotNull(search.CachedSigma(model, "noisy-gradient"));
+
             // Another metric is another question: searched again.
             var other = new ForGradCutoffSearch { Metric = new Insertion { Output = ModelOutput.Logit }, CacheDirectory = cache.Path }
                 .Search(model, "noisy-gradient", noisy, x, y, checkpointKey: "abc123");
