@@ -1,15 +1,23 @@
 using Phosphene;
 using Phosphene.Benchmarks;
 
-// Commands: training (TorchSharp vs PyTorch, no cache) and zoo (every zoo model through the cache).
+// Commands: training (TorchSharp vs PyTorch, no cache), attribution (methods vs PyTorch), zoo (every zoo model through
+// the cache) and attribution-memory (resident memory over repeated attribute + metric calls).
 const string Usage = """
     usage: Phosphene.Benchmarks <command> [options]
 
       training [--models cnn,resnet] [--threads N] [--no-peer]
           trains each model on Fashion-MNIST without the cache, in TorchSharp and in PyTorch 1.13 (the peer
           benchmarks/peers/train_pytorch.py, same architecture, schedule and thread count), and prints a table
+      attribution [--methods saliency,integrated-gradients,smoothgrad,occlusion,rise,sobol] [--images 8]
+                  [--batch-size 64] [--threads N] [--no-peer]
+          per-image time of each attribution method on the zoo CNN, in TorchSharp and in PyTorch 1.13 (the peer
+          benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
+      attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]
+                         [--metrics deletion,insertion,mu-fidelity]
+          repeats attribute + metric calls on the zoo CNN and prints the growth of resident memory (target < 50 MB)
     """;
 
 try
@@ -25,11 +33,17 @@ try
         case "training":
             TrainingBenchmark.Run(options);
             return 0;
+        case "attribution":
+            AttributionBenchmark.Run(options);
+            return 0;
         case "zoo":
             ZooTable.Run(options);
             return 0;
+        case "attribution-memory":
+            AttributionMemoryBenchmark.Run(options);
+            return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "zoo"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -1,0 +1,159 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Phosphene.Attribution;
+
+/// <summary>
+/// One <see cref="AttributionMethod.Attribute"/> call's access to the model: batched forward passes (scores) and
+/// forward + backward passes (gradients) of the explained scalar, with progress and cancellation between batches.
+/// </summary>
+public sealed class AttributionRun
+{
+    readonly AttributionMethod method;
+    readonly IProgress<AttributionProgress>? progress;
+    long done, total;
+
+    internal AttributionRun(AttributionMethod method, nn.Module<Tensor, Tensor> model, IProgress<AttributionProgress>? progress,
+                            CancellationToken cancellation)
+    {
+        this.method = method;
+        Model = model;
+        this.progress = progress;
+        Cancellation = cancellation;
+    }
+
+    /// <summary>The model, in evaluation mode for the call.</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>The method's <see cref="AttributionMethod.BatchSize"/>.</summary>
+    public int BatchSize => method.BatchSize;
+
+    /// <summary>Observed between batches.</summary>
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>The caller's progress sink, for methods that delegate to another method (e.g. <see cref="ForGrad"/>).</summary>
+    public IProgress<AttributionProgress>? Progress => progress;
+
+    /// <summary>Announces how many inputs the call will evaluate in all (for progress).</summary>
+    public void Expect(long evaluations)
+    {
+        total = evaluations;
+        done = 0;
+        progress?.Report(new AttributionProgress(method.Name, 0, total));
+    }
+
+    /// <summary>The explained score of each of the B ≤ batch-size <paramref name="inputs"/>: float32 B, no gradient.</summary>
+    /// <param name="inputs">float32 B×C×H×W.</param>
+    /// <param name="targets">int64 B.</param>
+    public Tensor Scores(Tensor inputs, Tensor targets)
+    {
+        Cancellation.ThrowIfCancellationRequested();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var scores = method.Head.Select(Forward(inputs), targets).to_type(ScalarType.Float32);
+        Advance(inputs.shape[0]);
+        return scores.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The gradient of each input's explained score with respect to that input (inputs are independent in evaluation
+    /// mode, so one backward pass of the summed scores gives them all), and the scores.
+    /// </summary>
+    /// <param name="inputs">float32 B×C×H×W, B ≤ batch size.</param>
+    /// <param name="targets">int64 B.</param>
+    /// <returns>Gradients float32 B×C×H×W and scores float32 B, both detached.</returns>
+    public (Tensor Gradients, Tensor Scores) Gradients(Tensor inputs, Tensor targets)
+    {
+        Cancellation.ThrowIfCancellationRequested();
+        using var scope = NewDisposeScope();
+        using var _ = enable_grad();
+        var x = inputs.detach().requires_grad_(true);
+        var scores = method.Head.Select(Forward(x), targets);
+        if (!scores.requires_grad)
+            throw new PhospheneException(
+                $"{method.Name}: the model's output does not depend differentiably on its input; use a black-box method");
+        var gradient = autograd.grad([scores.sum()], [x])[0];
+        Advance(inputs.shape[0]);
+        return (gradient.detach().MoveToOuterDisposeScope(), scores.detach().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The activations of <paramref name="layer"/> (its output at its last call in the forward pass) and the gradient
+    /// of each input's explained score with respect to them. The layer's output is swapped, through a forward hook
+    /// removed afterwards, for a leaf tensor that the rest of the network consumes, so the backward pass stops there.
+    /// </summary>
+    /// <param name="layer">A submodule of the model.</param>
+    /// <param name="inputs">float32 B×C×H×W, B ≤ batch size.</param>
+    /// <param name="targets">int64 B.</param>
+    /// <returns>Activations and gradients with the layer's output shape, detached.</returns>
+    public (Tensor Activations, Tensor Gradients) LayerGradients(nn.Module<Tensor, Tensor> layer, Tensor inputs, Tensor targets)
+    {
+        Cancellation.ThrowIfCancellationRequested();
+        using var scope = NewDisposeScope();
+        using var _ = enable_grad();
+        Tensor? leaf = null;
+        var hook = layer.register_forward_hook((_, _, output) =>
+        {
+            leaf = output.detach().requires_grad_(true);
+            return leaf.alias();
+        });
+        Tensor scores;
+        try
+        {
+            scores = method.Head.Select(Forward(inputs.detach()), targets);
+        }
+        finally
+        {
+            hook.remove();
+        }
+        if (leaf is null)
+            throw new PhospheneException($"{method.Name}: the layer was not called in the model's forward pass; pick a layer on the path to the output");
+        var gradient = autograd.grad([scores.sum()], [leaf], allow_unused: true)[0];
+        if (gradient is null || gradient.IsInvalid)
+            throw new PhospheneException($"{method.Name}: the explained score does not depend on the layer; pick a layer on the path to the output");
+        Advance(inputs.shape[0]);
+        return (leaf.detach().MoveToOuterDisposeScope(), gradient.detach().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The raw model output for <paramref name="inputs"/>, failures reported as a <see cref="PhospheneException"/>.</summary>
+    public Tensor Forward(Tensor inputs)
+    {
+        try
+        {
+            return Model.call(inputs);
+        }
+        catch (Exception e) when (e is not PhospheneException and not OperationCanceledException)
+        {
+            throw new PhospheneException(
+                $"{method.Name}: the model failed on inputs [{string.Join(", ", inputs.shape)}]: {e.Message}", e);
+        }
+    }
+
+    internal void CheckTargets(Tensor inputs, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var outputs = Forward(inputs[..1]);
+        if (outputs.dim() != 2 || outputs.shape[0] != 1)
+            throw new PhospheneException(
+                $"{method.Name}: the model must map N×C×H×W inputs to N×K scores; for one input it gave [{string.Join(", ", outputs.shape)}]");
+        long classes = outputs.shape[1];
+        long min = targets.min().item<long>(), max = targets.max().item<long>();
+        if (min < 0 || max >= classes)
+            throw new PhospheneException(
+                $"{method.Name}: targets must be class indices in 0 … {classes - 1} (the model has {classes} outputs), got {(min < 0 ? min : max)}");
+    }
+
+    void Advance(long count)
+    {
+        done += count;
+        progress?.Report(new AttributionProgress(method.Name, done, Math.Max(done, total)));
+    }
+
+    /// <summary>Splits <paramref name="count"/> items into consecutive (start, length) batches of at most the batch size.</summary>
+    public IEnumerable<(long Start, long Length)> Batches(long count)
+    {
+        for (long start = 0; start < count; start += BatchSize)
+            yield return (start, Math.Min(BatchSize, count - start));
+    }
+}
