@@ -125,7 +125,8 @@ public sealed class ModelSplit
         var remover = module.register_forward_hook((_, _, _) => input.alias());
         try
         {
-            using var placeholder = zeros(activations.shape[0], h.InputChannels, h.ImageSize, h.ImageSize);
+            // One placeholder image: the layers before the cut run once, the replaced output carries the batch.
+            using var placeholder = zeros(1, h.InputChannels, h.ImageSize, h.ImageSize);
             return Model.call(placeholder).MoveToOuterDisposeScope();
         }
         finally { remover.remove(); }
