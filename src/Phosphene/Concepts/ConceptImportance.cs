@@ -174,6 +174,9 @@ public static class ConceptImportance
         return GradientInput(u, LogitScore(split, decomposition, classIndex, h, w), batchSize).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Images at the model's input size S×S (bilinear resize when they are not), validated.</summary>
+    public static Tensor ToInputImages(ModelSplit split, Tensor images) => ToInput(split, images);
+
     // Images at the model's input size (bilinear resize when they are not).
     internal static Tensor ToInput(ModelSplit split, Tensor images)
     {
