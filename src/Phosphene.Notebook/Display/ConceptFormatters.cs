@@ -49,6 +49,9 @@ public sealed class ConceptFormatters : IFormatterSet
         NotebookFormatter.RegisterHtml<DecompositionResult>(DecompositionHtml);
         NotebookFormatter.RegisterText<DecompositionResult>(d => d.ToString());
         NotebookFormatter.RegisterHtml<MacoResult>(MacoHtml);
+        NotebookFormatter.RegisterHtml<ConceptClusterGraph>(ClusterGraphHtml);
+        NotebookFormatter.RegisterText<ConceptClusterGraph>(g => $"Strategic cluster graph of class {g.ClassIndex}: {g.Nodes.Count} concepts");
+        NotebookFormatter.RegisterHtml<IReadOnlyList<DecompositionScore>>(ScoresHtml);
         NotebookFormatter.RegisterText<MacoResult>(m => System.FormattableString.Invariant($"MaCo visualisation of {m.Target}: objective {m.Objective[0]:G4} → {m.Objective[^1]:G4} in {m.Objective.Count} steps"));
     }
 
@@ -164,6 +167,44 @@ public sealed class ConceptFormatters : IFormatterSet
         var order = Enumerable.Range(0, result.Importances.Count).OrderByDescending(k => result.Importances[k]).ToArray();
         html.Append(ImportanceChart(result.Importances, order, "Share of the reconstruction's energy per concept"));
         return html.ToString();
+    }
+
+    /// <summary>
+    /// The strategic cluster graph: concepts placed by the first two principal axes of their directions, marker area
+    /// by prevalence, fill by reliability (colour bar), outline in the concept's colour, and an edge between concepts
+    /// whose directions have cosine similarity above 0.8.
+    /// </summary>
+    public static string ClusterGraphHtml(ConceptClusterGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string Numbers(Func<ConceptNode, double> f) => string.Join(",", graph.Nodes.Select(n => f(n).ToString("R", CultureInfo.InvariantCulture)));
+        var edges = new StringBuilder();
+        for (int i = 0; i < graph.Nodes.Count; i++)
+            for (int j = i + 1; j < graph.Nodes.Count; j++)
+                if (graph.Similarity[i, j] > 0.8)
+                    edges.Append(CultureInfo.InvariantCulture,
+                        $"{{\"type\":\"scatter\",\"mode\":\"lines\",\"showlegend\":false,\"hoverinfo\":\"skip\",\"line\":{{\"color\":\"#bbbbbb\",\"width\":{1 + 4 * (graph.Similarity[i, j] - 0.8) / 0.2:F2}}},\"x\":[{graph.Nodes[i].X:R},{graph.Nodes[j].X:R}],\"y\":[{graph.Nodes[i].Y:R},{graph.Nodes[j].Y:R}]}},");
+        var text = string.Join(",", graph.Nodes.Select(n => Json(System.FormattableString.Invariant(
+            $"concept {n.Concept}<br>importance {n.Importance:F3}<br>prevalence {n.Prevalence:P0}<br>reliability {n.Reliability:P0}"))));
+        var labels = string.Join(",", graph.Nodes.Select(n => $"\"{n.Concept}\""));
+        var outlines = string.Join(",", graph.Nodes.Select(n => $"\"{ConceptPalette.Hex(n.Concept)}\""));
+        var figure = $"{{\"data\":[{edges}{{\"type\":\"scatter\",\"mode\":\"markers+text\",\"showlegend\":false,\"x\":[{Numbers(n => n.X)}],\"y\":[{Numbers(n => n.Y)}]," +
+                     $"\"text\":[{labels}],\"textposition\":\"middle center\",\"hovertext\":[{text}],\"hoverinfo\":\"text\"," +
+                     $"\"marker\":{{\"size\":[{Numbers(n => 14 + 50 * Math.Sqrt(n.Prevalence))}],\"color\":[{Numbers(n => n.Reliability)}],\"cmin\":0,\"cmax\":1,\"colorscale\":\"Viridis\"," +
+                     $"\"colorbar\":{{\"title\":{{\"text\":\"reliability\"}}}},\"line\":{{\"color\":[{outlines}],\"width\":3}}}}}}]," +
+                     $"\"layout\":{{\"title\":{{\"text\":\"Strategic cluster graph, class {graph.ClassIndex} (size: prevalence)\"}},\"xaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"yaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"height\":420}}}}";
+        return PlotlyDiv(figure, 420);
+    }
+
+    /// <summary>The holistic comparison: one row per method with reconstruction, sparsity and stability.</summary>
+    public static string ScoresHtml(IReadOnlyList<DecompositionScore> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var html = new StringBuilder("<table><tr><th>method</th><th>reconstruction error</th><th>relative error</th><th>sparsity</th><th>stability</th></tr>");
+        foreach (var s in scores)
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Encode(s.Method)}</td><td>{s.ReconstructionError:G4}</td><td>{s.RelativeError:P2}</td><td>{s.Sparsity:P1}</td><td>{s.Stability:F3}</td></tr>");
+        return html.Append("</table>").ToString();
     }
 
     /// <summary>The MaCo image, and the image faded to white where its transparency map is low.</summary>

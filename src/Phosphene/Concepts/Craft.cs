@@ -270,8 +270,8 @@ public sealed class Craft : IDisposable
     /// <param name="images">float32 N×C×H×W images of every class.</param>
     /// <param name="labels">Their true labels (N, int64).</param>
     /// <param name="presence">A concept is present in an image when its mean coefficient over positions exceeds this
-    /// share of its 99th percentile over the images (default 0.25).</param>
-    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, double presence = 0.25)
+    /// share of its 99th percentile over the images (default 0.5).</param>
+    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, double presence = 0.5)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);

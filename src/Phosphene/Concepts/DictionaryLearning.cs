@@ -91,30 +91,45 @@ public sealed class DictionaryLearning : ConceptDecomposition
         return (u, d);
     }
 
-    // Lasso by cyclic coordinate descent on all rows at once, warm-started at u; returns new codes.
+    // Lasso by cyclic coordinate descent, row by row in float64 until no coordinate moves by more than 1e-10 of the
+    // row's largest code (or `sweeps` passes), warm-started at `start`; returns the codes n×r.
     static Tensor Code(Tensor a, Tensor d, Tensor? start, double alpha, bool positive, int sweeps)
     {
-        using var scope = NewDisposeScope();
-        var gram = d.mm(d.t());
-        var b = a.mm(d.t());
-        long r = gram.shape[0];
-        var u = start is null ? zeros_like(b) : start.clone();
-        for (int sweep = 0; sweep < sweeps; sweep++)
+        int r = (int)d.shape[0], n = (int)a.shape[0];
+        double[] g, b, u;
+        using (var scope = NewDisposeScope())
         {
-            double change = 0;
-            for (long t = 0; t < r; t++)
-            {
-                double g = gram[t, t].item<double>();
-                if (g <= 0) continue;
-                var column = u[.., t];
-                var z = column + (b[.., t] - u.mv(gram[.., t])) / g;
-                var next = positive ? (z - alpha / g).clamp_min(0) : z.sign() * (z.abs() - alpha / g).clamp_min(0);
-                change = Math.Max(change, (next - column).abs().max().item<double>());
-                column.copy_(next);
-            }
-            if (change <= 1e-10 * Math.Max(1, u.abs().max().item<double>())) break;
+            g = d.mm(d.t()).contiguous().data<double>().ToArray();
+            b = a.mm(d.t()).contiguous().data<double>().ToArray();
+            u = start is null ? new double[n * r] : start.contiguous().data<double>().ToArray();
         }
-        return u.MoveToOuterDisposeScope();
+        void CodeRows(int first, int end)
+        {
+            for (int row = first; row < end; row++)
+            {
+                int o = row * r;
+                for (int sweep = 0; sweep < sweeps; sweep++)
+                {
+                    double change = 0, largest = 0;
+                    for (int t = 0; t < r; t++)
+                    {
+                        double gtt = g[t * r + t];
+                        if (gtt <= 0) continue;
+                        double residual = b[o + t];
+                        for (int k = 0; k < r; k++) residual -= g[t * r + k] * u[o + k];
+                        double z = u[o + t] + residual / gtt, threshold = alpha / gtt;
+                        double next = positive ? Math.Max(z - threshold, 0) : Math.Sign(z) * Math.Max(Math.Abs(z) - threshold, 0);
+                        change = Math.Max(change, Math.Abs(next - u[o + t]));
+                        largest = Math.Max(largest, Math.Abs(next));
+                        u[o + t] = next;
+                    }
+                    if (change <= 1e-10 * Math.Max(1, largest)) break;
+                }
+            }
+        }
+        if ((long)n * r * r * sweeps < 5_000_000) CodeRows(0, n);
+        else Parallel.For(0, (n + 255) / 256, block => CodeRows(block * 256, Math.Min(n, (block + 1) * 256)));
+        return tensor(u, [n, r], ScalarType.Float64);
     }
 
     // Block coordinate descent on the atoms with projection onto the unit ball (scikit-learn's _update_dict).

@@ -209,14 +209,18 @@ public sealed class Nmf : ConceptDecomposition
         int n = (int)a.shape[0], c = (int)a.shape[1], r = Concepts;
         double[] u = u0.contiguous().data<double>().ToArray();
         double[] wt = w0.t().contiguous().data<double>().ToArray();   // c×r
+        // Small problems stay in managed memory: thousands of tiny native calls cost more than the arithmetic.
+        bool large = (long)n * c * r > 2_000_000;
         var at = a.t().contiguous();
+        double[]? am = large ? null : a.contiguous().data<double>().ToArray();
+        double[]? atm = large ? null : at.data<double>().ToArray();
         double initial = 0;
         Iterations = 0;
         Converged = false;
         for (int iteration = 1; iteration <= MaxIterations; iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
-            double violation = Sweep(a, u, n, wt, c, r, l1U, l2U) + Sweep(at, wt, c, u, n, r, l1W, l2W);
+            double violation = Sweep(a, am, u, n, wt, c, r, l1U, l2U, large) + Sweep(at, atm, wt, c, u, n, r, l1W, l2W, large);
             Iterations = iteration;
             if (iteration == 1) initial = violation;
             if (initial == 0 || violation / initial <= Tolerance) { Converged = true; break; }
@@ -225,8 +229,9 @@ public sealed class Nmf : ConceptDecomposition
     }
 
     // One coordinate-descent pass over x (rows×r) for min ½‖M − x hᵀ‖² with h (cols×r) fixed; returns the summed
-    // projected-gradient violation, as scikit-learn's _update_cdnmf_fast.
-    static double Sweep(Tensor m, double[] x, int rows, double[] h, int cols, int r, double l1, double l2)
+    // projected-gradient violation, as scikit-learn's _update_cdnmf_fast. M is given as a tensor and, for small
+    // problems, as a row-major array.
+    static double Sweep(Tensor m, double[]? managed, double[] x, int rows, double[] h, int cols, int r, double l1, double l2, bool large)
     {
         double[] hh = new double[r * r];
         for (int k = 0; k < cols; k++)
@@ -238,17 +243,29 @@ public sealed class Nmf : ConceptDecomposition
             }
         for (int i = 0; i < r; i++) hh[i * r + i] += l2;
         double[] mh;
-        using (var ht = tensor(h, [cols, r], ScalarType.Float64))
-        using (var product = m.mm(ht))
+        if (managed is null)
+        {
+            using var ht = tensor(h, [cols, r], ScalarType.Float64);
+            using var product = m.mm(ht);
             mh = product.data<double>().ToArray();
+        }
+        else
+        {
+            mh = new double[rows * r];
+            for (int i = 0; i < rows; i++)
+                for (int k = 0; k < cols; k++)
+                {
+                    double v = managed[i * cols + k];
+                    if (v == 0) continue;
+                    for (int t = 0; t < r; t++) mh[i * r + t] += v * h[k * r + t];
+                }
+        }
         if (l1 != 0) for (int i = 0; i < mh.Length; i++) mh[i] -= l1;
 
-        double total = 0;
-        object gate = new();
-        Parallel.For(0, (rows + 255) / 256, () => 0.0, (block, _, local) =>
+        double SweepRows(int start, int end)
         {
-            int end = Math.Min(rows, (block + 1) * 256);
-            for (int row = block * 256; row < end; row++)
+            double local = 0;
+            for (int row = start; row < end; row++)
             {
                 int o = row * r;
                 for (int t = 0; t < r; t++)
@@ -261,7 +278,13 @@ public sealed class Nmf : ConceptDecomposition
                 }
             }
             return local;
-        }, local => { lock (gate) total += local; });
+        }
+        if (!large) return SweepRows(0, rows);
+        double total = 0;
+        object gate = new();
+        Parallel.For(0, (rows + 1023) / 1024, () => 0.0,
+            (block, _, local) => local + SweepRows(block * 1024, Math.Min(rows, (block + 1) * 1024)),
+            local => { lock (gate) total += local; });
         return total;
     }
 

@@ -50,11 +50,18 @@ public static class NonNegativeLeastSquares
         for (int i = 0; i < r; i++) scale = Math.Max(scale, g[i * r + i]);
         double ridge = 1e-13 * Math.Max(scale, double.Epsilon);
         double tolerance = 1e-12 * Math.Max(scale, 1e-300);
-        Parallel.For(0, n, () => new Workspace(r), (row, _, work) =>
+        if ((long)n * r * r < 200_000)
         {
-            SolveRow(g, r, b.AsSpan(row * r, r), u.AsSpan(row * r, r), ridge, tolerance, work);
-            return work;
-        }, _ => { });
+            var work = new Workspace(r);
+            for (int row = 0; row < n; row++) SolveRow(g, r, b.AsSpan(row * r, r), u.AsSpan(row * r, r), ridge, tolerance, work);
+        }
+        else
+            Parallel.For(0, (n + 255) / 256, () => new Workspace(r), (block, _, work) =>
+            {
+                for (int row = block * 256; row < Math.Min(n, (block + 1) * 256); row++)
+                    SolveRow(g, r, b.AsSpan(row * r, r), u.AsSpan(row * r, r), ridge, tolerance, work);
+                return work;
+            }, _ => { });
         return tensor(u, [n, r], ScalarType.Float64);
     }
 
