@@ -1,13 +1,16 @@
 using Phosphene;
 using Phosphene.Benchmarks;
 
-// Commands: training (TorchSharp vs PyTorch, no cache) and zoo (every zoo model through the cache).
+// Commands: training (TorchSharp vs PyTorch, no cache), zoo (every zoo model through the cache), concepts (NMF vs scikit-learn, Sobol concept importance).
 const string Usage = """
     usage: Phosphene.Benchmarks <command> [options]
 
       training [--models cnn,resnet] [--threads N] [--no-peer]
           trains each model on Fashion-MNIST without the cache, in TorchSharp and in PyTorch 1.13 (the peer
           benchmarks/peers/train_pytorch.py, same architecture, schedule and thread count), and prints a table
+      concepts [--threads N] [--rows 4096] [--cols 512] [--concepts 10] [--iterations 200] [--images 500] [--designs 32] [--repeats 3]
+          NMF (Phosphene cd and HALS vs scikit-learn cd and mu, same nndsvda init and iterations) and Sobol concept
+          importance on the zoo CNN
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
     """;
@@ -28,8 +31,11 @@ try
         case "zoo":
             ZooTable.Run(options);
             return 0;
+        case "concepts":
+            ConceptsBenchmark.Run(options);
+            return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "zoo"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "zoo", "concepts"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -38,12 +38,12 @@ public static class ConceptImportance
     /// <param name="score">Maps masked coefficients B×P×r (float64) to one score per row (B); e.g. decode, h, logit.</param>
     /// <param name="designs">Base samples N of the design (default 32).</param>
     /// <param name="sequence">A 2r-dimensional sequence; default the unscrambled Sobol sequence.</param>
-    /// <param name="batchSize">Masked copies evaluated at once (default 256).</param>
+    /// <param name="batchSize">Masked copies evaluated at once (default 1024); images are grouped when their design is smaller.</param>
     /// <param name="progress">Receives the number of samples done.</param>
     /// <param name="cancellation">Stops between batches.</param>
     /// <returns>Total-order indices, N×r float64.</returns>
     public static Tensor SobolTotal(Tensor coefficients, Func<Tensor, Tensor> score, int designs = 32,
-        LowDiscrepancySequence? sequence = null, int batchSize = 256, IProgress<int>? progress = null,
+        LowDiscrepancySequence? sequence = null, int batchSize = 1024, IProgress<int>? progress = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(coefficients);
@@ -59,21 +59,26 @@ public static class ConceptImportance
         using var _ = no_grad();
         var u = coefficients.detach().to_type(ScalarType.Float64);
         var outputs = zeros(n, design.RowCount, dtype: ScalarType.Float64);
-        for (long i = 0; i < n; i++)
+        // Several images share a forward pass when the design is smaller than the batch; a large design is chunked.
+        long group = Math.Max(1, batchSize / design.RowCount);
+        long chunk = Math.Min(batchSize, design.RowCount);
+        for (long first = 0; first < n; first += group)
         {
-            for (long start = 0; start < design.RowCount; start += batchSize)
+            long images = Math.Min(group, n - first);
+            for (long start = 0; start < design.RowCount; start += chunk)
             {
                 cancellation.ThrowIfCancellationRequested();
                 using var inner = NewDisposeScope();
-                long count = Math.Min(batchSize, design.RowCount - start);
-                var masks = design.Rows(start, count);                         // B×r
-                var masked = u[i].unsqueeze(0) * masks.unsqueeze(1);          // B×P×r
-                var values = score(masked);
-                if (values.dim() != 1 || values.shape[0] != count)
-                    throw new PhospheneException($"the score function must return one value per masked copy ({count}), got [{string.Join(", ", values.shape)}]");
-                outputs[i, TensorIndex.Slice(start, start + count)] = values.to_type(ScalarType.Float64);
+                long count = Math.Min(chunk, design.RowCount - start);
+                var masks = design.Rows(start, count);                                              // B×r
+                var masked = u.narrow(0, first, images).unsqueeze(1) * masks.unsqueeze(0).unsqueeze(2); // G×B×P×r
+                var values = score(masked.reshape(images * count, masked.shape[2], r));
+                if (values.dim() != 1 || values.shape[0] != images * count)
+                    throw new PhospheneException($"the score function must return one value per masked copy ({images * count}), got [{string.Join(", ", values.shape)}]");
+                outputs[TensorIndex.Slice(first, first + images), TensorIndex.Slice(start, start + count)] =
+                    values.reshape(images, count).to_type(ScalarType.Float64);
             }
-            progress?.Report((int)(i + 1));
+            progress?.Report((int)(first + images));
         }
         var (fA, fB, fAB) = design.Split(outputs);
         return SobolEstimator.Jansen.TotalOrder(fA, fB, fAB).MoveToOuterDisposeScope();
@@ -158,7 +163,7 @@ public static class ConceptImportance
     /// <param name="progress">Receives images done.</param>
     /// <param name="cancellation">Stops between batches.</param>
     public static Tensor Sobol(ModelSplit split, ConceptDecomposition decomposition, Tensor images, int classIndex,
-        int designs = 32, int batchSize = 256, IProgress<int>? progress = null, CancellationToken cancellation = default)
+        int designs = 32, int batchSize = 1024, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         using var scope = NewDisposeScope();
         var (u, h, w) = SpatialCoefficients(split, decomposition, images);

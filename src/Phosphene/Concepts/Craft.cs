@@ -125,7 +125,7 @@ public sealed class Craft : IDisposable
         int n = (int)images.shape[0];
         var report = progress is null ? null : new Progress<int>(d => progress.Report(new CraftProgress("importance", d, n)));
         return options.Importance == ImportanceMethod.Sobol
-            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 256, report, cancellation)
+            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 1024, report, cancellation)
             : ConceptImportance.GradientInput(split, decomposition, images, classIndex);
     }
 

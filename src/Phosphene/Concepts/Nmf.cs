@@ -49,6 +49,8 @@ public enum NmfInit
 /// <para>Stopping: coordinate descent and HALS stop when the summed projected-gradient violation of an iteration
 /// falls below <see cref="Tolerance"/> times that of the first; multiplicative updates check every 10 iterations
 /// whether the error dropped by less than <see cref="Tolerance"/> times the initial error.</para>
+/// <para>Coordinate descent runs in managed float64 for small problems; when n·c·r exceeds 2·10⁶ the two products
+/// A Wᵀ and Aᵀ U that dominate its cost run in float32 on TorchSharp (the factors and updates stay float64).</para>
 /// <para>Encoding new rows solves the NNLS exactly (<see cref="NonNegativeLeastSquares"/>), and the differentiable
 /// encoding is its implicit derivative.</para>
 /// </remarks>
@@ -210,8 +212,11 @@ public sealed class Nmf : ConceptDecomposition
         double[] u = u0.contiguous().data<double>().ToArray();
         double[] wt = w0.t().contiguous().data<double>().ToArray();   // c×r
         // Small problems stay in managed memory: thousands of tiny native calls cost more than the arithmetic.
+        // Large problems: the two products A·Wᵀ and Aᵀ·U dominate, and run in float32 (sgemm, twice dgemm's speed);
+        // the coordinate updates and the factors stay float64.
         bool large = (long)n * c * r > 2_000_000;
-        var at = a.t().contiguous();
+        var product = large ? a.to_type(ScalarType.Float32) : a;
+        var at = product.t().contiguous();
         double[]? am = large ? null : a.contiguous().data<double>().ToArray();
         double[]? atm = large ? null : at.data<double>().ToArray();
         double initial = 0;
@@ -220,7 +225,7 @@ public sealed class Nmf : ConceptDecomposition
         for (int iteration = 1; iteration <= MaxIterations; iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
-            double violation = Sweep(a, am, u, n, wt, c, r, l1U, l2U, large) + Sweep(at, atm, wt, c, u, n, r, l1W, l2W, large);
+            double violation = Sweep(product, am, u, n, wt, c, r, l1U, l2U, large) + Sweep(at, atm, wt, c, u, n, r, l1W, l2W, large);
             Iterations = iteration;
             if (iteration == 1) initial = violation;
             if (initial == 0 || violation / initial <= Tolerance) { Converged = true; break; }
@@ -245,8 +250,8 @@ public sealed class Nmf : ConceptDecomposition
         double[] mh;
         if (managed is null)
         {
-            using var ht = tensor(h, [cols, r], ScalarType.Float64);
-            using var product = m.mm(ht);
+            using var ht = tensor(h, [cols, r], ScalarType.Float64).to_type(m.dtype);
+            using var product = m.mm(ht).to_type(ScalarType.Float64);
             mh = product.data<double>().ToArray();
         }
         else

@@ -47,6 +47,22 @@ public class NmfTests
     }
 
     [Fact]
+    public void LargeProblemsWithSinglePrecisionProductsReachTheSameError()
+    {
+        // 1000×300×8 > 2·10⁶: coordinate descent multiplies in float32; HALS stays float64 throughout.
+        using var scope = NewDisposeScope();
+        var (a, _, _) = Planted(n: 1000, r: 8, c: 300, seed: 5);
+        a += 0.05 * rand([1000, 300], dtype: ScalarType.Float64);
+        using var cd = new Nmf(8, NmfSolver.CoordinateDescent, tolerance: 0, maxIterations: 40);
+        using var hals = new Nmf(8, NmfSolver.Hals, tolerance: 0, maxIterations: 40);
+        cd.Fit(a);
+        hals.Fit(a);
+        double e1 = (a - cd.Coefficients.mm(cd.ConceptBank)).norm().item<double>();
+        double e2 = (a - hals.Coefficients.mm(hals.ConceptBank)).norm().item<double>();
+        Assert.True(Math.Abs(e1 - e2) <= 1e-4 * e2, $"{e1} vs {e2}");
+    }
+
+    [Fact]
     public void EncodingNewRowsSolvesTheNnls()
     {
         using var scope = NewDisposeScope();
