@@ -35,6 +35,9 @@ public class MacoTests
         Assert.Equal(new long[] { 1, 28, 15 }, magnitude.shape);
         var logit = Maco.Visualize(model, MacoTarget.Logit(2), magnitude, new MacoOptions { Steps = 20, Views = 2 });
         Assert.True(logit.Objective[^1] > logit.Objective[0]);
+        var neuron = Maco.Visualize(model, MacoTarget.Neuron("features.5", 3, 7, 7), magnitude, new MacoOptions { Steps = 20, Views = 2 });
+        Assert.Equal("neuron 3 at (7, 7) of features.5", neuron.Target);
+        Assert.True(neuron.Objective[^1] > neuron.Objective[0]);
         using var craft = Craft.Fit(model, "features.6", images[..4], 2, new CraftOptions { Concepts = 3, Designs = 4 });
         var concept = Maco.Visualize(model, MacoTarget.Concept(craft, 1), magnitude, new MacoOptions { Steps = 20, Views = 2 });
         Assert.Equal("concept 1 at features.6", concept.Target);
