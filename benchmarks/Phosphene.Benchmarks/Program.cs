@@ -1,8 +1,7 @@
 using Phosphene;
 using Phosphene.Benchmarks;
 
-// Commands: training (TorchSharp vs PyTorch, no cache), attribution (methods vs PyTorch), zoo (every zoo model through
-// the cache) and attribution-memory (resident memory over repeated attribute + metric calls).
+// Commands: one per file; see the usage below.
 const string Usage = """
     usage: Phosphene.Benchmarks <command> [options]
 
@@ -13,6 +12,9 @@ const string Usage = """
                   [--batch-size 64] [--threads N] [--no-peer]
           per-image time of each attribution method on the zoo CNN, in TorchSharp and in PyTorch 1.13 (the peer
           benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios
+      concepts [--threads N] [--rows 4096] [--cols 512] [--concepts 10] [--iterations 200] [--images 500] [--designs 32] [--repeats 3]
+          NMF (Phosphene cd and HALS vs scikit-learn cd and mu, same nndsvda init and iterations) and Sobol concept
+          importance on the zoo CNN
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
       attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]
@@ -42,8 +44,11 @@ try
         case "attribution-memory":
             AttributionMemoryBenchmark.Run(options);
             return 0;
+        case "concepts":
+            ConceptsBenchmark.Run(options);
+            return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory", "concepts"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }
