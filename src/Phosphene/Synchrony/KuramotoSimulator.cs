@@ -10,6 +10,8 @@ namespace Phosphene.Synchrony;
 /// (except for sparse, per-network matrix, grid and pairwise coupling, whose products TorchSharp can only return as
 /// new tensors).
 /// Noise is added after the deterministic step (Euler–Maruyama splitting, strong order ½ whatever the integrator).
+/// Float32 all-to-all networks without noise integrated by Euler take a fused single-pass SIMD step on the tensors'
+/// storage (the common large-N case, about ten times fewer memory passes).
 /// </summary>
 public static class KuramotoSimulator
 {
@@ -55,6 +57,7 @@ public static class KuramotoSimulator
         var psi = zeros(b, records, dtype: dtype);
         var phases = options.RecordPhases ? zeros(b, n, records, dtype: dtype) : null;
         double lastMeanR = Record(theta, r, psi, phases, 0);
+        using var fused = MeanFieldEulerStepper.Applies(model, options) ? new MeanFieldEulerStepper(model, theta, displacement) : null;
 
         for (int step = 1; step <= options.Steps; step++)
         {
@@ -63,6 +66,9 @@ public static class KuramotoSimulator
             bool measuring = step > options.Steps - measureSteps;
             switch (options.Integrator)
             {
+                case Integrator.Euler when fused is not null:
+                    fused.Step(t, dt, measuring);
+                    break;
                 case Integrator.Euler:
                     model.VelocityInto(theta, t, workspace, k1);
                     theta.add_(k1, dt);

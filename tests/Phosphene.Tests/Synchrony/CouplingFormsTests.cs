@@ -64,18 +64,41 @@ public class CouplingFormsTests
         }
     }
 
-    [Fact]
-    public void MeanFieldAndPairwiseTrajectoriesAgree()
+    [Theory]
+    [InlineData(Integrator.RungeKutta4)]
+    [InlineData(Integrator.Euler)]      // float32 all-to-all Euler takes the fused SIMD step
+    public void MeanFieldAndPairwiseTrajectoriesAgree(Integrator integrator)
     {
         using var scope = NewDisposeScope();
         var omega = new LorentzianFrequencies(0, 0.5).Sample(B, N, seed: 6);
         var theta0 = Phases(6);
-        var options = new SimulationOptions { Dt = 0.02, Steps = 50, RecordEvery = 5 };
-        using var fast = new KuramotoModel(omega, 2.0);
-        using var slow = new KuramotoModel(omega, 2.0, new PairwiseCoupling());
+        var options = new SimulationOptions { Dt = 0.02, Steps = 50, RecordEvery = 5, Integrator = integrator };
+        using var fast = new KuramotoModel(omega, [1.0, 2.0, 4.0]) { PhaseLag = 0.2 };
+        using var slow = new KuramotoModel(omega, [1.0, 2.0, 4.0], new PairwiseCoupling()) { PhaseLag = 0.2 };
         using var a = KuramotoSimulator.Simulate(fast, theta0, options);
         using var b = KuramotoSimulator.Simulate(slow, theta0, options);
         AssertClose(a.R, b.R);
+        AssertClose(a.Psi, b.Psi, 1e-4);
+        AssertClose(a.EffectiveFrequencies, b.EffectiveFrequencies, 1e-4);
+    }
+
+    [Fact]
+    public void FusedMeanFieldEulerMatchesTheTensorPathOnEveryVectorWidthAndTheTail()
+    {
+        // N = 1003 = 62·16 + 8 + 3 runs the 512-bit, 256-bit and scalar parts of the fused step.
+        using var scope = NewDisposeScope();
+        const int n = 1003;
+        var omega = new LorentzianFrequencies(0.3, 0.5).Sample(2, n, seed: 9);
+        var theta0 = InitialPhases.Uniform(2, n, seed: 9);
+        var options = new SimulationOptions { Dt = 0.01, Steps = 300, RecordEvery = 30, Integrator = Integrator.Euler };
+        using var fused = new KuramotoModel(omega, [1.5, 3.0]) { PhaseLag = 0.1, FieldStrength = 0.3, FieldFrequency = 0.5 };
+        using var reference = new KuramotoModel(omega, [1.5, 3.0], new MatrixCoupling(full(n, n, 1f / n))) { PhaseLag = 0.1, FieldStrength = 0.3, FieldFrequency = 0.5 };
+        using var a = KuramotoSimulator.Simulate(fused, theta0, options);
+        using var b = KuramotoSimulator.Simulate(reference, theta0, options);
+        AssertClose(a.R, b.R, 2e-5);
+        var difference = a.FinalPhases - b.FinalPhases;
+        Assert.True(atan2(difference.sin(), difference.cos()).abs().max().item<float>() < 1e-3);
+        AssertClose(a.EffectiveFrequencies, b.EffectiveFrequencies, 1e-3);
     }
 
     [Fact]
