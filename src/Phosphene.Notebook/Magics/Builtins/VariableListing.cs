@@ -63,24 +63,7 @@ public sealed class VariableListing
     }
 
     /// <summary>A short C#-style type name: <c>List&lt;int&gt;</c>, <c>float[]</c>, <c>Tensor</c>.</summary>
-    public static string TypeName(Type type)
-    {
-        if (type.IsArray)
-            return TypeName(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
-        if (Aliases.TryGetValue(type, out var alias))
-            return alias;
-        if (!type.IsGenericType)
-            return type.Name;
-        var name = type.Name.Split('`')[0];
-        return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";
-    }
-
-    private static readonly Dictionary<Type, string> Aliases = new()
-    {
-        [typeof(int)] = "int", [typeof(long)] = "long", [typeof(float)] = "float", [typeof(double)] = "double",
-        [typeof(string)] = "string", [typeof(bool)] = "bool", [typeof(object)] = "object", [typeof(byte)] = "byte",
-        [typeof(char)] = "char", [typeof(decimal)] = "decimal", [typeof(short)] = "short",
-    };
+    public static string TypeName(Type type) => Display.PlainText.TypeName(type);
 
     private static string Summarize(object? value)
     {
