@@ -139,6 +139,46 @@ public static class KuramotoCharts
         return Figure(data, Layout(title, xTitle, yTitle));
     }
 
+    /// <summary>Scatter chart of several point series, each with its own x and y.</summary>
+    public static HtmlContent Scatter(string title, string xTitle, string yTitle, IReadOnlyList<(string Name, double[] X, double[] Y)> series)
+    {
+        var data = new JsonArray();
+        foreach (var (name, x, y) in series) data.Add(Trace("markers", Array(x), Array(y), name, new JsonObject { ["size"] = 4 }));
+        return Figure(data, Layout(title, xTitle, yTitle));
+    }
+
+    /// <summary>
+    /// Points in the plane coloured by their oscillator's phase on a cyclic hue scale (phase 0 and 2π share a colour):
+    /// groups that synchronise share a colour.
+    /// </summary>
+    public static HtmlContent PointPhases(string title, IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<double> phases)
+    {
+        var hue = new JsonArray();
+        for (int i = 0; i <= 6; i++) hue.Add(new JsonArray(i / 6.0, $"hsl({i * 60 % 360},85%,48%)"));
+        var marker = new JsonObject
+        {
+            ["size"] = 9, ["color"] = Array(phases.Select(p => ((p % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI))),
+            ["colorscale"] = hue, ["cmin"] = 0, ["cmax"] = 2 * Math.PI, ["colorbar"] = new JsonObject { ["title"] = "θ" },
+        };
+        var layout = Layout(title, "x", "y");
+        ((JsonObject)layout["yaxis"]!)["scaleanchor"] = "x";
+        return Figure([Trace("markers", Array(x), Array(y), "points", marker)], layout);
+    }
+
+    /// <summary>A matrix as a heatmap (rows top to bottom), e.g. learned couplings Kᵢⱼ.</summary>
+    public static HtmlContent Heatmap(string title, torch.Tensor matrix, string xTitle = "j", string yTitle = "i")
+    {
+        if (matrix.dim() != 2) throw new PhospheneException($"a heatmap needs a matrix, got [{string.Join(", ", matrix.shape)}]");
+        using var scope = torch.NewDisposeScope();
+        var z = new JsonArray();
+        for (long i = 0; i < matrix.shape[0]; i++) z.Add(Array(KuramotoFormatter.Doubles(matrix[i])));
+        var layout = Layout(title, xTitle, yTitle);
+        ((JsonObject)layout["yaxis"]!)["autorange"] = "reversed";
+        layout["width"] = 560;
+        layout["height"] = 500;
+        return Figure([new JsonObject { ["type"] = "heatmap", ["z"] = z, ["colorscale"] = "Viridis" }], layout);
+    }
+
     /// <summary>
     /// Oscillators as points on the unit circle (coloured by natural frequency when given) and the order parameter
     /// r e^{iψ} as an arrow from the centre.
