@@ -44,7 +44,7 @@ public static class KuramotoSimulator
         double dt = options.Dt, noiseScale = Math.Sqrt(2 * model.NoiseIntensity * dt);
 
         using var workspace = new SimulationWorkspace(model);
-        var theta = initialPhases.detach().clone();
+        var theta = initialPhases.detach().contiguous().clone();   // contiguous: the fused step works on its storage
         var k1 = zeros(b, n, dtype: dtype);
         var k2 = zeros(b, n, dtype: dtype);
         var k3 = options.Integrator == Integrator.RungeKutta4 ? zeros(b, n, dtype: dtype) : null;

@@ -97,4 +97,45 @@ public class SynchronyInputTests
         Assert.Throws<OperationCanceledException>(() => KuramotoSimulator.Simulate(model, InitialPhases.Uniform(1, 20),
             new SimulationOptions { Steps = 100_000, ProgressReports = 1000 }, progress, cancelled.Token));
     }
+
+    static long Created() => DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount + DisposeScopeManager.Statistics.TensorStatistics.CreatedOutsideScopeCount;
+
+    [Theory]
+    [InlineData(Integrator.Euler, ScalarType.Float32)]   // the fused SIMD step
+    [InlineData(Integrator.RungeKutta4, ScalarType.Float32)]
+    [InlineData(Integrator.Heun, ScalarType.Float64)]
+    public void StepsAllocateNoTensorsAndRepeatedRunsLeaveNothingAlive(Integrator integrator, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var omega = new LorentzianFrequencies(0, 0.5).Sample(3, 100, dtype: dtype);
+        var theta0 = InitialPhases.Uniform(3, 100, dtype: dtype);
+        using var model = new KuramotoModel(omega, [0.5, 1.0, 2.0]) { PhaseLag = 0.1 };
+        long TensorsCreated(int steps)
+        {
+            long before = Created();
+            using (KuramotoSimulator.Simulate(model, theta0, new SimulationOptions { Steps = steps, RecordEvery = steps, Integrator = integrator })) { }
+            return Created() - before;
+        }
+        TensorsCreated(10);   // warm-up
+        Assert.Equal(TensorsCreated(10), TensorsCreated(1000));   // same tensors for 10 or 1000 steps: none per step
+
+        long alive = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 3; i++) TensorsCreated(50);
+        Assert.Equal(alive, DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void NonContiguousInitialPhasesGiveTheSameRun()
+    {
+        using var scope = NewDisposeScope();
+        var omega = new LorentzianFrequencies(0, 0.5).Sample(2, 64);
+        var contiguousPhases = InitialPhases.Uniform(2, 64, seed: 3);
+        var strided = contiguousPhases.t().contiguous().t();   // same values, column-major storage
+        Assert.False(strided.is_contiguous());
+        using var model = new KuramotoModel(omega, 2.0);
+        var options = new SimulationOptions { Steps = 100, Integrator = Integrator.Euler };
+        using var a = KuramotoSimulator.Simulate(model, contiguousPhases, options);
+        using var b = KuramotoSimulator.Simulate(model, strided, options);
+        Assert.Equal(a.R.data<float>().ToArray(), b.R.data<float>().ToArray());
+    }
 }
