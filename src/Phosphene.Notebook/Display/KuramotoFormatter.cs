@@ -24,6 +24,25 @@ public sealed class KuramotoFormatter : IFormatterSet
         NotebookFormatter.RegisterHtml<KuramotoTrajectory>(Html);
         NotebookFormatter.RegisterText<KuraNetRun>(r => r.ToString());
         NotebookFormatter.RegisterHtml<KuraNetRun>(Html);
+        NotebookFormatter.RegisterText<KomplexNetRun>(r => r.ToString());
+        NotebookFormatter.RegisterText<PhaseMapsResult>(r => r.ToString());
+        NotebookFormatter.RegisterPng<PhaseMapsResult>(Png);
+        NotebookFormatter.RegisterHtml<PhaseMapsResult>(r => $"<div>{WebUtility.HtmlEncode(r.ToString())}</div>" + HtmlImage.Png(Png(r)));
+    }
+
+    // Inputs above their phase maps (upsampled to the input size, nearest neighbour), one column per image.
+    static byte[] Png(PhaseMapsResult result)
+    {
+        using var scope = torch.NewDisposeScope();
+        long b = result.Images.shape[0], s = result.Images.shape[2];
+        var maps = torch.nn.functional.interpolate(result.Maps, [s, result.Images.shape[3]], mode: torch.InterpolationMode.Nearest);
+        var inputs = result.Images.clamp(0, 1).expand(b, 3, s, result.Images.shape[3]);
+        var rows = new List<IReadOnlyList<torch.Tensor>>
+        {
+            Enumerable.Range(0, (int)b).Select(i => inputs[i]).ToList(),
+            Enumerable.Range(0, (int)b).Select(i => maps[i]).ToList(),
+        };
+        return new Phosphene.Imaging.ImageGrid { Scale = 3, RowLabels = ["image", "phase"] }.ComposePng(rows);
     }
 
     static string Html(CouplingSweepResult sweep)

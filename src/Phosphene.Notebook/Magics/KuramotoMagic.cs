@@ -51,6 +51,22 @@ public sealed class KuramotoMagic : Magic
             .Option("loss-steps", 50, "Steps in the loss window (backpropagated).")
             .Option("evaluate", 64, "Held-out networks to compare trained and untrained couplings on.")
             .Option("seed", 0, "Seed of the weights, batches and phases."));
+        d.Subcommand("komplexnet", "Train KomplexNet (or a baseline) on overlapping two-object Fashion-MNIST images; report accuracy.", k => k
+            .Option("data", "overlap-fashion", "The data set.", choices: ["overlap-fashion"])
+            .Option("variant", KomplexVariant.Feedforward, "feedforward, feedback, or a baseline: complex-without-kuramoto, real.")
+            .Option("train", 2000, "Training composites (from the Fashion-MNIST training split).")
+            .Option("test", 500, "Test composites (from the test split).")
+            .Option("overlap", 0.5, "Shared fraction of the two objects' boxes.")
+            .Option("canvas", 48, "Canvas side.")
+            .Option("channels", 16, "Channels C of the oscillator layer.")
+            .Option("steps", 8, "Kuramoto steps.")
+            .Option("epochs", 3, "Training epochs.")
+            .Option("batch-size", 64, "Images per step.")
+            .Option("lr", 3e-3, "Adam learning rate.")
+            .Option("seed", 0, "Seed of the data, weights, order and phases."));
+        d.Subcommand("phases", "Phase maps of a trained complex network: hue = phase, brightness = amplitude.", p => p
+            .Required<object>("model", "A komplexnet result (or a KomplexNet).")
+            .Option<object>("images", "", "Images B×1×S×S, e.g. {x[..4]}; default: the first 6 test composites of the run."));
     }
 
     /// <inheritdoc/>
@@ -58,6 +74,8 @@ public sealed class KuramotoMagic : Magic
     {
         "simulate" => Simulate(invocation, context),
         "kuranet" => TrainKuraNet(invocation, context),
+        "komplexnet" => TrainKomplexNet(invocation, context),
+        "phases" => Phases(invocation),
         _ => throw new MagicException($"%kuramoto: unknown subcommand '{invocation.Subcommand}'"),
     };
 
@@ -219,6 +237,72 @@ public sealed class KuramotoMagic : Magic
         }
     }
 
+    static KomplexNetRun TrainKomplexNet(MagicInvocation invocation, IMagicContext context)
+    {
+        int trainCount = invocation.Get<int>("train"), testCount = invocation.Get<int>("test"), seed = invocation.Get<int>("seed");
+        if (trainCount < 1 || testCount < 1)
+            throw new MagicException($"%kuramoto komplexnet: options '--train' and '--test' must be at least 1, got {trainCount} and {testCount}");
+        try
+        {
+            double overlap = invocation.Get<double>("overlap");
+            int canvas = invocation.Get<int>("canvas");
+            using var trainSource = Phosphene.Data.Datasets.FashionMnist(Phosphene.Data.DatasetSplit.Train);
+            using var testSource = Phosphene.Data.Datasets.FashionMnist(Phosphene.Data.DatasetSplit.Test);
+            var train = Phosphene.Data.OverlappingObjects.Generate(trainSource, trainCount, overlap, canvas, seed: seed);
+            var test = Phosphene.Data.OverlappingObjects.Generate(testSource, testCount, overlap, canvas, seed: seed + 1);
+            var net = new KomplexNet(new KomplexNetOptions
+            {
+                Variant = invocation.Get<KomplexVariant>("variant"),
+                Channels = invocation.Get<int>("channels"),
+                KuramotoSteps = invocation.Get<int>("steps"),
+                Classes = train.ClassNames.Count,
+                PhaseSeed = seed,
+            }, seed);
+            var options = new Phosphene.Models.TrainingOptions
+            {
+                Epochs = invocation.Get<int>("epochs"), BatchSize = invocation.Get<int>("batch-size"),
+                LearningRate = invocation.Get<double>("lr"), Seed = seed,
+            };
+            var batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+            using var progress = ProgressDisplay.Show(context, "%kuramoto komplexnet", (long)batches * options.Epochs);
+            var losses = KomplexNetTrainer.Train(net, train, options, progress, context.CancellationToken);
+            train.Dispose();
+            return new KomplexNetRun(net, test, losses, KomplexNetTrainer.Accuracy(net, test));
+        }
+        catch (PhospheneException e) when (e is not MagicException)
+        {
+            throw new MagicException($"%kuramoto komplexnet: {e.Message}");
+        }
+    }
+
+    static PhaseMapsResult Phases(MagicInvocation invocation)
+    {
+        var model = invocation.Get<object>("model");
+        var (net, run) = model switch
+        {
+            KomplexNetRun r => (r.Net, r),
+            KomplexNet n => (n, (KomplexNetRun?)null),
+            _ => throw new MagicException($"%kuramoto phases: option '--model' needs a komplexnet result or a KomplexNet, not {model.GetType().Name}"),
+        };
+        if (net.Options.Variant == KomplexVariant.Real)
+            throw new MagicException("%kuramoto phases: the real-valued baseline has no phases; train a complex variant");
+        var given = invocation.Get<object>("images");
+        torch.Tensor images = given switch
+        {
+            torch.Tensor t => t,
+            string { Length: 0 } when run is not null => run.Test.Images.narrow(0, 0, Math.Min(6, run.Test.Count)),
+            _ => throw new MagicException("%kuramoto phases: option '--images' needs images B×1×S×S, e.g. {x[..4]} (required when --model is a KomplexNet)"),
+        };
+        try
+        {
+            return PhaseMapsResult.Compute(net, images, run is not null && given is string ? run.Test.Masks.narrow(0, 0, images.shape[0]) : null);
+        }
+        catch (PhospheneException e) when (e is not MagicException)
+        {
+            throw new MagicException($"%kuramoto phases: {e.Message}");
+        }
+    }
+
     // Reports the chunks of a sweep (each a full run of `steps`) as one continuing count.
     sealed class ChunkProgress(IProgress<(long Done, string Message)> inner, int steps) : IProgress<SimulationProgress>
     {
@@ -258,5 +342,82 @@ public sealed class KuraNetRun(KuraNet net, SynchronyTask task, KuraNetTrainingR
         Net.Dispose();
         Untrained.Dispose();
         Trained.Dispose();
+    }
+}
+
+/// <summary>A trained KomplexNet (or baseline), its held-out composites, loss per epoch and two-label test accuracy.</summary>
+public sealed class KomplexNetRun(KomplexNet net, Phosphene.Data.OverlappingObjectsDataset test, IReadOnlyList<double> losses, double accuracy) : IDisposable
+{
+    /// <summary>The trained network.</summary>
+    public KomplexNet Net { get; } = net;
+    /// <summary>The held-out composites (images, labels, masks).</summary>
+    public Phosphene.Data.OverlappingObjectsDataset Test { get; } = test;
+    /// <summary>Mean training loss per epoch.</summary>
+    public IReadOnlyList<double> Losses { get; } = losses;
+    /// <summary>Fraction of test images whose two highest logits are their two classes.</summary>
+    public double Accuracy { get; } = accuracy;
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant(
+        $"KomplexNet ({Net.Options.Variant}): test accuracy {Accuracy:P1} on {Test.Count} composites at overlap {Test.Overlap:P0}; loss {string.Join(" → ", Losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Net.Dispose();
+        Test.Dispose();
+    }
+}
+
+/// <summary>
+/// Phase maps of a complex network on some images: the images, the RGB maps (hue = phase, brightness = amplitude),
+/// and, when object masks are known, the per-object coherence and the phase distance between the two objects.
+/// </summary>
+public sealed class PhaseMapsResult : IDisposable
+{
+    PhaseMapsResult(torch.Tensor images, torch.Tensor maps, torch.Tensor? coherence, torch.Tensor? separation)
+    {
+        Images = images;
+        Maps = maps;
+        Coherence = coherence;
+        Separation = separation;
+    }
+
+    /// <summary>The input images, B×1×S×S.</summary>
+    public torch.Tensor Images { get; }
+    /// <summary>Phase maps, B×3×H×W RGB in [0, 1].</summary>
+    public torch.Tensor Maps { get; }
+    /// <summary>Coherence within each object's mask, B×2 (null without masks).</summary>
+    public torch.Tensor? Coherence { get; }
+    /// <summary>Phase distance between the two objects in [0, π], B (null without masks).</summary>
+    public torch.Tensor? Separation { get; }
+
+    internal static PhaseMapsResult Compute(KomplexNet net, torch.Tensor images, torch.Tensor? masks)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var output = net.Run(images);
+        var maps = KomplexNet.PhaseMaps(output);
+        torch.Tensor? coherence = null, separation = null;
+        if (masks is not null) (coherence, separation) = KomplexNet.ObjectSynchrony(output, masks);
+        return new PhaseMapsResult(images.clone().DetachFromDisposeScope(), maps.DetachFromDisposeScope(),
+                                   coherence?.DetachFromDisposeScope(), separation?.DetachFromDisposeScope());
+    }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        string sync = Coherence is null ? "" : FormattableString.Invariant(
+            $"; mean within-object coherence {Coherence.mean().item<float>():F3}, mean phase distance between objects {Separation!.mean().item<float>():F2} rad");
+        return $"phase maps of {Images.shape[0]} images{sync}";
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Images.Dispose();
+        Maps.Dispose();
+        Coherence?.Dispose();
+        Separation?.Dispose();
     }
 }

@@ -182,4 +182,23 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
         var separation = atan2(gap.sin(), gap.cos()).abs();
         return (coherence.MoveToOuterDisposeScope(), separation.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// Phase maps of the first layer as RGB images B×3×H×W in [0, 1]: per pixel the channels' complex activity
+    /// Σ_c a_c e^{iθ_c} gives the hue (its phase) and the brightness (its magnitude over the image's maximum), so
+    /// background is dark and pixels in synchrony share a colour.
+    /// </summary>
+    public static Tensor PhaseMaps(KomplexOutput output)
+    {
+        using var scope = NewDisposeScope();
+        var re = (output.Amplitude * output.Phases.cos()).sum(1);
+        var im = (output.Amplitude * output.Phases.sin()).sum(1);
+        var value = (re * re + im * im).sqrt();
+        value = value / value.flatten(1).amax([1]).clamp_min(1e-8).view(-1, 1, 1);
+        var hue = (atan2(im, re) / (2 * Math.PI)).remainder(1.0) * 6;            // [0, 6)
+        var r = ((hue - 3).abs() - 1).clamp(0, 1);
+        var g = (2 - (hue - 2).abs()).clamp(0, 1);
+        var b = (2 - (hue - 4).abs()).clamp(0, 1);
+        return (stack([r, g, b], 1) * value.unsqueeze(1)).MoveToOuterDisposeScope();
+    }
 }

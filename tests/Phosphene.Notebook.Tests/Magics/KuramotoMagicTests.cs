@@ -80,4 +80,25 @@ public class KuramotoMagicTests
         Assert.Equal(new long[] { 4, 11 }, run.Trained.R.shape);
         Assert.Contains("held-out global coherence", NotebookFormatter.Format(run)["text/html"]);
     }
+
+    [Fact]
+    public void KomplexNetTrainsAndShowsPhaseMapsWithObjectSynchrony()
+    {
+        var context = Context();
+        var run = Assert.IsType<KomplexNetRun>(context.Magic(
+            "%kuramoto komplexnet --train 64 --test 8 --channels 4 --steps 2 --epochs 1 --batch-size 32 --canvas 40 --as net"));
+        Assert.Single(run.Losses);
+        Assert.InRange(run.Accuracy, 0, 1);
+        Assert.Equal(new long[] { 8, 1, 40, 40 }, run.Test.Images.shape);
+        var maps = Assert.IsType<PhaseMapsResult>(context.Magic("%kuramoto phases --model net"));
+        Assert.Equal(new long[] { 6, 3, 20, 20 }, maps.Maps.shape);
+        Assert.Equal(new long[] { 6, 2 }, maps.Coherence!.shape);
+        Assert.True(maps.Maps.min().item<float>() >= 0 && maps.Maps.max().item<float>() <= 1);
+        Assert.Contains("image/png", NotebookFormatter.Format(maps).Data.Keys);
+
+        var real = Assert.IsType<KomplexNetRun>(context.Magic(
+            "%kuramoto komplexnet --variant real --train 32 --test 4 --channels 4 --epochs 1 --batch-size 32 --canvas 40 --as flat"));
+        Assert.Equal("%kuramoto phases: the real-valued baseline has no phases; train a complex variant",
+            Assert.Throws<MagicException>(() => context.Magic("%kuramoto phases --model flat")).Message);
+    }
 }
