@@ -41,6 +41,7 @@ public static class KomplexNetTrainer
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 double sum = 0;
+                long correct = 0;
                 using var order = randperm(count, generator: shuffle);
                 for (int batch = 1; batch <= batches; batch++)
                 {
@@ -58,7 +59,9 @@ public static class KomplexNetTrainer
                         throw new PhospheneException($"KomplexNet training diverged at epoch {epoch}, batch {batch}; lower the learning rate or the Kuramoto step size");
                     sum += value * size;
                     done += size;
-                    progress?.Report(new TrainingProgress(epoch, options.Epochs, batch, batches, sum / (start + size), double.NaN,
+                    using (no_grad())
+                        correct += logits.topk(2, 1).indexes.sort(1).Values.eq(data.Labels.index_select(0, index).sort(1).Values).all(1).sum().item<long>();
+                    progress?.Report(new TrainingProgress(epoch, options.Epochs, batch, batches, sum / (start + size), (double)correct / (start + size),
                                                           done / clock.Elapsed.TotalSeconds, clock.Elapsed));
                 }
                 losses.Add(sum / count);
