@@ -15,6 +15,9 @@ const string Usage = """
       concepts [--threads N] [--rows 4096] [--cols 512] [--concepts 10] [--iterations 200] [--images 500] [--designs 32] [--repeats 3]
           NMF (Phosphene cd and HALS vs scikit-learn cd and mu, same nndsvda init and iterations) and Sobol concept
           importance on the zoo CNN
+      kuramoto [--threads N] [--no-peer]
+          Kuramoto simulation against NumPy (benchmarks/peers/kuramoto_numpy.py) in one run: N=10^4 mean-field
+          10^4 Euler steps, 256 networks x N=100 matrix form, a 32x32 convolutional layer forward+backward
       zoo
           gets every zoo model through the checkpoint cache (training it if absent) and prints a table
       attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]
@@ -38,6 +41,9 @@ try
         case "attribution":
             AttributionBenchmark.Run(options);
             return 0;
+        case "kuramoto":
+            KuramotoBenchmark.Run(options);
+            return 0;
         case "zoo":
             ZooTable.Run(options);
             return 0;
@@ -48,7 +54,7 @@ try
             ConceptsBenchmark.Run(options);
             return 0;
         default:
-            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory", "concepts"])}");
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Suggestions.DidYouMean(args[0], ["training", "attribution", "zoo", "attribution-memory", "concepts", "kuramoto"])}");
             Console.Error.WriteLine(Usage);
             return 2;
     }
