@@ -5,7 +5,7 @@ namespace Phosphene.Benchmarks;
 /// <summary>The options of a benchmark command: <c>--name value</c> pairs and <c>--flag</c>s.</summary>
 sealed class CommandLine
 {
-    static readonly string[] Known = ["models", "threads", "no-peer", "calls", "warmup", "images", "methods", "metrics"];
+    static readonly string[] Known = ["models", "threads", "no-peer", "methods", "images", "batch-size", "calls", "warmup", "metrics", "rows", "cols", "concepts", "iterations", "designs", "repeats"];
     static readonly string[] Flags = ["no-peer"];
     readonly Dictionary<string, string?> values;
 

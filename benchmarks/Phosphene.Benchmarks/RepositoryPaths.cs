@@ -8,6 +8,8 @@ static class RepositoryPaths
 
     public static string PeerScript => Path.Combine(Root, "benchmarks", "peers", "train_pytorch.py");
 
+    public static string AttributionPeerScript => Path.Combine(Root, "benchmarks", "peers", "attribution_pytorch.py");
+
     static string FindRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

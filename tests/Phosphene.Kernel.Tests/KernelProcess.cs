@@ -21,7 +21,8 @@ public sealed class KernelProcess : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("phosphene-kernel-test").FullName;
     private readonly string _session = Guid.NewGuid().ToString();
 
-    public KernelProcess()
+    /// <summary>Starts the kernel in <paramref name="workingDirectory"/> (the notebook's folder), or in the test's own.</summary>
+    public KernelProcess(string? workingDirectory = null)
     {
         Wire = new WireFormat(new MessageSigner(Key));
         var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
@@ -36,6 +37,7 @@ public sealed class KernelProcess : IDisposable
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         })!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.Add(e.Data); };
         _process.BeginErrorReadLine();
@@ -96,6 +98,18 @@ public sealed class KernelProcess : IDisposable
                 return messages;
         }
         throw new TimeoutException("no idle status");
+    }
+
+    /// <summary>The next iopub message for <paramref name="request"/> (waits up to the timeout).</summary>
+    public JupyterMessage NextOutput(JupyterMessage request)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (TryReceive(_iopub, TimeSpan.FromMilliseconds(200)) is { } message && message.ParentHeader["msg_id"]?.ToString() == request.MessageId)
+                return message;
+        }
+        throw new TimeoutException("no output");
     }
 
     /// <summary>Runs <paramref name="code"/>; returns the execute_reply and the iopub messages between busy and idle.</summary>

@@ -88,10 +88,14 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     {
         var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
         {
-            ["code"] = "long spins = 0;\nwhile (true) { spins++; }", ["silent"] = false, ["store_history"] = true,
+            ["code"] = "long spins = 0;\nConsole.WriteLine(\"looping\");\nwhile (true) { spins++; }", ["silent"] = false, ["store_history"] = true,
             ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
         });
-        Thread.Sleep(1500);
+        // Interrupt once the loop runs (on a busy machine compiling the cell can take longer than any fixed wait).
+        var outputs = new List<JupyterMessage>();
+        while (!outputs.Any(m => m.MessageType == "stream"))
+            outputs.Add(_kernel.NextOutput(request));
+        Thread.Sleep(200);
         _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
         Assert.Equal("interrupt_reply", _kernel.Reply(Channel.Control).MessageType);
         var reply = _kernel.Reply(Channel.Shell);
@@ -99,9 +103,9 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
         Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
         _kernel.Outputs(request);
 
-        var (next, outputs) = _kernel.Execute("spins > 0");
+        var (next, nextOutputs) = _kernel.Execute("spins > 0");
         Assert.Equal("ok", (string?)next.Content["status"]);
-        Assert.Equal("True", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+        Assert.Equal("True", (string?)nextOutputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
     }
 
     [Fact]

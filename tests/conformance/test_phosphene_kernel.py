@@ -21,6 +21,7 @@ class PhospheneKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "Console.WriteL", "matches": {"WriteLine"}},
         {"text": "var someLongName = 1; someLong", "matches": {"someLongName"}},
         {"text": "Math.Sq", "matches": {"Sqrt"}},
+        {"text": "%timei", "matches": {"timeit"}},
     ]
 
     complete_code_samples = ["1 + 1", "var x = 1;", "for (int i = 0; i < 3; i++) { }", "Console.WriteLine(\"a\");"]
@@ -39,6 +40,8 @@ class PhospheneKernelTests(jupyter_kernel_test.KernelTests):
 
     code_display_data = [
         {"code": "display(42);", "mime": "text/plain"},
+        {"code": "display(new HtmlContent(\"<b>bold</b>\"));", "mime": "text/html"},
+        {"code": "display(torch.zeros(1, 8, 8));", "mime": "image/png"},
     ]
 
     code_history_pattern = "1 + ?"

@@ -20,8 +20,11 @@ internal static partial class ErrorReport
         var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var lines = errors.Select(d =>
         {
-            var start = d.Location.GetLineSpan().StartLinePosition;
-            return $"({start.Line + 1},{start.Character + 1}): error {d.Id}: {d.GetMessage()}";
+            var span = d.Location.GetLineSpan();
+            var start = span.StartLinePosition;
+            // An error in a #load-ed file names that file; the cell's own errors carry only (line,column).
+            var file = string.IsNullOrEmpty(span.Path) || CellFilePattern().IsMatch(span.Path) ? "" : Path.GetFileName(span.Path);
+            return $"{file}({start.Line + 1},{start.Character + 1}): error {d.Id}: {d.GetMessage()}";
         }).ToList();
         var traceback = new List<string> { $"Cell [{executionCount}] does not compile:" };
         traceback.AddRange(lines.Select(l => "  " + l));

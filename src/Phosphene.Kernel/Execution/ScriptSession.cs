@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
+using Phosphene.Kernel.Execution.Packages;
 
 namespace Phosphene.Kernel.Execution;
 
@@ -20,13 +21,16 @@ public sealed class ScriptSession
     private readonly Task<ScriptState<object>> _initial;
     private ScriptState<object>? _state;
     private readonly object _stateLock = new();
+    private readonly LoadedPackages _packages = new(new PackageRestore());
 
     /// <summary>Creates a session whose cells talk to <paramref name="host"/>; compilation warms up in the background.</summary>
     public ScriptSession(ICellHost host)
     {
         _globals = new CellGlobals(host);
-        _options = DefaultOptions();
-        _initial = Task.Run(() => CSharpScript.RunAsync<object>("", _options, _globals));
+        _options = DefaultOptions()
+            .WithMetadataResolver(new KernelMetadataResolver(_packages))
+            .WithSourceResolver(KernelSourceResolver.Instance);
+        _initial = Task.Run(() => CSharpScript.Create<object>("", _options, typeof(CellGlobals)).Serial().RunAsync(_globals));
     }
 
     /// <summary>The namespaces (and, for <c>TorchSharp.torch</c>, the static class) every cell imports.</summary>
@@ -49,9 +53,24 @@ public sealed class ScriptSession
     /// </summary>
     public CellResult Run(string code, int executionCount, CancellationToken cancellationToken, Func<bool>? isCurrent = null)
     {
+        try
+        {
+            return Compile(code, executionCount, cancellationToken, isCurrent);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted while restoring or compiling, before any user code ran.
+            return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
+        }
+    }
+
+    private CellResult Compile(string code, int executionCount, CancellationToken cancellationToken, Func<bool>? isCurrent)
+    {
+        if (InstallPackages(code, cancellationToken) is { } packageError)
+            return new CellResult(packageError, false, null);
         var previous = State;
         var options = _options.WithFilePath(ErrorReport.CellFileName(executionCount));
-        var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options);
+        var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options).Serial();
         var diagnostics = script.Compile(cancellationToken);
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
@@ -61,14 +80,49 @@ public sealed class ScriptSession
         }
 
         var state = script.RunFromAsync(previous, _ => true, cancellationToken).GetAwaiter().GetResult();
+        bool kept;
         lock (_stateLock)
         {
-            if (isCurrent?.Invoke() ?? true)
+            kept = isCurrent?.Invoke() ?? true;
+            if (kept)
                 _state = state;
         }
+        if (kept)
+            CellCompiled?.Invoke(code);
         if (state.Exception is not null)
             return new CellResult(ErrorReport.FromException(state.Exception), false, null);
         return EndsInValue(script) ? new CellResult(null, true, state.ReturnValue) : new CellResult(null, false, null);
+    }
+
+    /// <summary>The packages loaded with <c>#r "nuget: …"</c>.</summary>
+    public IReadOnlyCollection<RestoredPackage> Packages => _packages.Packages;
+
+    /// <summary>The options every cell compiles with (references, imports, the #r and #load resolvers).</summary>
+    internal ScriptOptions Options => _options;
+
+    // Restores the cell's `#r "nuget: …"` packages before it compiles, so its directives resolve; progress and the
+    // restore's messages go to the cell's output. Null when there was nothing to do or all went well.
+    private CellError? InstallPackages(string code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var requests = PackageRequest.InCell(code);
+            if (requests.Count > 0)
+                _packages.Install(requests, Console.Out, cancellationToken);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return new CellError("PackageReferenceError", e.Message, [e.Message]);
+        }
+        catch (PackageRestoreException e)
+        {
+            return new CellError("PackageRestoreError", e.Errors.Count > 0 ? e.Errors[0] : e.Message, e.Message.Split('\n'));
+        }
+        catch (PackageConflictException e)
+        {
+            return new CellError("PackageConflictError", e.Message, [e.Message]);
+        }
     }
 
     /// <summary>
@@ -78,7 +132,7 @@ public sealed class ScriptSession
     public CellResult Evaluate(string expression, int executionCount)
     {
         var previous = State;
-        var script = previous.Script.ContinueWith(expression, _options.WithFilePath(ErrorReport.CellFileName(executionCount)));
+        var script = previous.Script.ContinueWith(expression, _options.WithFilePath(ErrorReport.CellFileName(executionCount))).Serial();
         var diagnostics = script.Compile();
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             return new CellResult(ErrorReport.FromDiagnostics(diagnostics, executionCount), false, null);
@@ -98,9 +152,11 @@ public sealed class ScriptSession
         }
     }
 
-    /// <summary>The compilation <paramref name="code"/> would have as the next cell (for completion and inspection).</summary>
-    internal Compilation CompileNext(string code)
-        => State.Script.ContinueWith(code, _options).GetCompilation();
+    /// <summary>
+    /// Raised on the cell's thread with the code of each cell whose state the session kept (it compiled and ran, even
+    /// if it then threw), in order: what a mirror of the session, such as the completion workspace, must add.
+    /// </summary>
+    internal event Action<string>? CellCompiled;
 
     // A cell's value is its last statement when that is an expression without a semicolon whose type is not void;
     // a null value still counts, so `string s = null; s` shows "null".
@@ -124,6 +180,9 @@ public sealed class ScriptSession
             typeof(System.Net.Http.HttpClient), typeof(System.Collections.Concurrent.ConcurrentDictionary<,>),
             typeof(System.Diagnostics.Stopwatch), typeof(System.Text.Json.JsonSerializer), typeof(TorchSharp.torch),
             typeof(CellGlobals),
+            // The notebook layer, its charts and tables (Plotly.NET is F#: its types need FSharp.Core and DynamicObj).
+            typeof(Phosphene.Notebook.Magics.Magic), typeof(Plotly.NET.GenericChart), typeof(Plotly.NET.CSharp.Chart),
+            typeof(Microsoft.FSharp.Core.FSharpOption<>), typeof(DynamicObj.DynamicObj), typeof(Microsoft.Data.Analysis.DataFrame),
         };
         var assemblies = anchors.Select(t => t.Assembly).ToList();
         var core = TryLoad("Phosphene");
@@ -133,6 +192,7 @@ public sealed class ScriptSession
         {
             "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Text", "System.Threading",
             "System.Threading.Tasks", "System.Diagnostics", "TorchSharp", "TorchSharp.torch",
+            "Phosphene.Notebook.Display", "Phosphene.Notebook.Magics", "Plotly.NET.CSharp", "Microsoft.Data.Analysis",
         };
         if (core is not null)
             imports.AddRange(core.GetExportedTypes().Select(t => t.Namespace).OfType<string>().Distinct().Order());

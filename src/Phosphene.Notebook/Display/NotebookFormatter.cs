@@ -34,6 +34,7 @@ public static class NotebookFormatter
         EnsureInitialized();
         if (value is null)
             return new MimeBundle(new Dictionary<string, string> { [MimeTypes.PlainText] = "null" });
+        using var scope = FormatScope.Begin();
         var type = value.GetType();
         var data = new Dictionary<string, string>();
         var metadata = new Dictionary<string, IReadOnlyDictionary<string, object>>();
@@ -119,10 +120,35 @@ public static class NotebookFormatter
                 return;
             _initialized = true;
         }
+        // One broken formatter set must not take the others down: it is left out and reported by RegistrationErrors.
         foreach (var type in typeof(NotebookFormatter).Assembly.GetTypes()
                      .Where(t => typeof(IFormatterSet).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is { IsPublic: true })
                      .OrderBy(t => t.FullName, StringComparer.Ordinal))
-            Register((IFormatterSet)Activator.CreateInstance(type)!);
+        {
+            try
+            {
+                Register((IFormatterSet)Activator.CreateInstance(type)!);
+            }
+            catch (Exception e)
+            {
+                var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+                lock (Lock)
+                    Errors.Add($"{type.FullName}: {error.GetType().Name}: {error.Message}");
+            }
+        }
+    }
+
+    private static readonly List<string> Errors = [];
+
+    /// <summary>The formatter sets of this assembly that failed to register, with why (normally none).</summary>
+    public static IReadOnlyList<string> RegistrationErrors
+    {
+        get
+        {
+            EnsureInitialized();
+            lock (Lock)
+                return Errors.ToList();
+        }
     }
 
     // The most specific registered type that `type` is assignable to, for this MIME type.
@@ -142,5 +168,50 @@ public static class NotebookFormatter
     {
         lock (Lock)
             return MetadataProviders.TryGetValue((type, mimeType), out var provider) ? provider : null;
+    }
+}
+
+/// <summary>
+/// The formatting of one value into its bundle. Formatters of several MIME types that share expensive work (a tensor's
+/// PNG for both image/png and text/html) compute it once per bundle with <see cref="Memo{T}"/>.
+/// </summary>
+public static class FormatScope
+{
+    [ThreadStatic]
+    private static Dictionary<(object, string), object?>? _memo;
+
+    /// <summary>
+    /// Within <see cref="NotebookFormatter.Format"/>: the value computed for (<paramref name="key"/>, <paramref name="name"/>)
+    /// earlier in the same bundle, else <paramref name="compute"/>'s result, remembered until the bundle is done.
+    /// Outside a bundle it just computes.
+    /// </summary>
+    public static T Memo<T>(object key, string name, Func<T> compute)
+    {
+        if (_memo is null)
+            return compute();
+        if (_memo.TryGetValue((key, name), out var cached))
+            return (T)cached!;
+        var value = compute();
+        _memo[(key, name)] = value;
+        return value;
+    }
+
+    internal static IDisposable Begin()
+    {
+        var outer = _memo;
+        _memo = new Dictionary<(object, string), object?>(ReferenceKeyComparer.Instance);
+        return new End(outer);
+    }
+
+    private sealed class End(Dictionary<(object, string), object?>? outer) : IDisposable
+    {
+        public void Dispose() => _memo = outer;
+    }
+
+    private sealed class ReferenceKeyComparer : IEqualityComparer<(object, string)>
+    {
+        public static readonly ReferenceKeyComparer Instance = new();
+        public bool Equals((object, string) x, (object, string) y) => ReferenceEquals(x.Item1, y.Item1) && x.Item2 == y.Item2;
+        public int GetHashCode((object, string) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Item1), key.Item2);
     }
 }

@@ -19,6 +19,9 @@ public sealed class ProgressDisplay : IProgress<long>, IProgress<double>, IProgr
     private readonly IDisplayHandle _handle;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _lock = new();
+    private readonly object _sendLock = new();
+    private long _taken;
+    private long _sent;
     private readonly string _label;
     private long _done;
     private long _total;
@@ -107,7 +110,7 @@ public sealed class ProgressDisplay : IProgress<long>, IProgress<double>, IProgr
                 _done = Math.Max(_done, _total);
             _fraction = _fraction is null ? null : 1;
         }
-        _handle.Update(Snapshot());
+        SendFinal();
     }
 
     /// <summary>Shows the final state (without marking an unfinished count done).</summary>
@@ -119,23 +122,51 @@ public sealed class ProgressDisplay : IProgress<long>, IProgress<double>, IProgr
                 return;
             _finished = true;
         }
-        _handle.Update(Snapshot());
+        SendFinal();
+    }
+
+    private void SendFinal()
+    {
+        ProgressSnapshot snapshot;
+        long sequence;
+        lock (_lock)
+        {
+            snapshot = Snapshot();
+            sequence = ++_taken;
+        }
+        Send(snapshot, sequence);
     }
 
     private void Update(Action change)
     {
-        bool send;
+        ProgressSnapshot? snapshot = null;
+        long sequence = 0;
         lock (_lock)
         {
             change();
             var now = _clock.Elapsed;
             var complete = _fraction >= 1 || _total > 0 && _done >= _total;
-            send = complete || _lastUpdate is not { } last || now - last >= Interval;
-            if (send)
+            if (complete || _lastUpdate is not { } last || now - last >= Interval)
+            {
                 _lastUpdate = now;
+                snapshot = Snapshot();
+                sequence = ++_taken;
+            }
         }
-        if (send)
-            _handle.Update(Snapshot());
+        if (snapshot is not null)
+            Send(snapshot, sequence);
+    }
+
+    // Reports from several threads: send in the order the snapshots were taken, dropping one overtaken by a newer.
+    private void Send(ProgressSnapshot snapshot, long sequence)
+    {
+        lock (_sendLock)
+        {
+            if (sequence <= _sent)
+                return;
+            _sent = sequence;
+            _handle.Update(snapshot);
+        }
     }
 
     private sealed class Progress<T>(Func<T, (long Done, long Total, string? Message)> map, ProgressDisplay owner) : IProgress<T>

@@ -52,7 +52,9 @@ public sealed class TensorFormatter : IFormatterSet
     }
 
     /// <summary>The picture of an image-like tensor, or null when the tensor is not one.</summary>
-    public static TensorPicture? Picture(Tensor tensor)
+    public static TensorPicture? Picture(Tensor tensor) => FormatScope.Memo(tensor, nameof(Picture), () => Draw(tensor));
+
+    private static TensorPicture? Draw(Tensor tensor)
     {
         if (tensor.IsInvalid || !LooksLikeImage(tensor))
             return null;
@@ -102,9 +104,7 @@ public sealed class TensorFormatter : IFormatterSet
         if (Picture(tensor) is { } picture)
         {
             var note = picture.Note is null ? "" : $" <span style=\"color:#777\">({WebUtility.HtmlEncode(picture.Note)})</span>";
-            return caption + note + "</div>"
-                + $"<img src=\"data:image/png;base64,{Convert.ToBase64String(picture.Png)}\" width=\"{picture.DisplayWidth}\" height=\"{picture.DisplayHeight}\" "
-                + "style=\"image-rendering:pixelated;image-rendering:crisp-edges\" alt=\"" + WebUtility.HtmlEncode(Summary(tensor)) + "\"/>";
+            return caption + note + "</div>" + HtmlImage.Png(picture.Png, picture.DisplayWidth, picture.DisplayHeight, Summary(tensor));
         }
         var text = Text(tensor);
         var body = text.Contains('\n') ? text[(text.IndexOf('\n') + 1)..] : "";

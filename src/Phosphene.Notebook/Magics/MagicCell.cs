@@ -16,7 +16,11 @@ public enum CellSegmentKind
 /// <param name="Text">The code, or the magic line.</param>
 /// <param name="FirstLine">The 0-based line of the cell where the piece starts (to report errors at the cell's lines).</param>
 /// <param name="Body">For a cell magic, the lines after the first; otherwise null.</param>
-public sealed record CellSegment(CellSegmentKind Kind, string Text, int FirstLine, string? Body = null);
+/// <param name="InsideBlock">
+/// For a line magic: true when it stands inside a C# block (<c>{ … }</c>) of the code before it. Magics run between
+/// top-level statements, so hosts refuse such a line with a clear error instead of splitting the block.
+/// </param>
+public sealed record CellSegment(CellSegmentKind Kind, string Text, int FirstLine, string? Body = null, bool InsideBlock = false);
 
 /// <summary>
 /// Splits a cell into C# code and magic lines. A line is a magic when it starts (after indentation) with <c>%</c>
@@ -39,23 +43,37 @@ public static class MagicCell
         var chunkStart = 0;
         var boundary = true;
         var inBlockComment = false;
+        var depth = 0;
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
             if (boundary && !inBlockComment && MagicHeader.Read(line) is not null)
             {
                 Flush(segments, chunk, chunkStart);
-                segments.Add(new CellSegment(CellSegmentKind.LineMagic, line.Trim(), i));
+                segments.Add(new CellSegment(CellSegmentKind.LineMagic, line.Trim(), i, InsideBlock: depth > 0));
                 chunkStart = i + 1;
                 continue;
             }
             if (chunk.Count == 0)
                 chunkStart = i;
             chunk.Add(line);
+            depth += BraceBalance(line);
             boundary = EndsStatement(line, boundary, ref inBlockComment);
         }
         Flush(segments, chunk, chunkStart);
         return segments;
+    }
+
+    /// <summary>
+    /// The name (without %) of the magic on the line holding <paramref name="cursor"/> (a UTF-16 offset), when that line
+    /// is a magic line of the cell; otherwise null. Hosts use it to inspect a magic (its usage).
+    /// </summary>
+    public static string? MagicNameAt(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        var line = code[..cursor].Count(c => c == '\n');
+        var segment = Split(code).FirstOrDefault(s => s.Kind != CellSegmentKind.Code && s.FirstLine == line);
+        return segment is null ? null : MagicHeader.Read(segment.Text)?.Name;
     }
 
     /// <summary>True when <paramref name="code"/> has at least one magic line (or is a cell magic).</summary>
@@ -92,6 +110,32 @@ public static class MagicCell
         if (text.Length == 0)
             return before;
         return text[0] == '#' || text[^1] is ';' or '{' or '}';
+    }
+
+    // Opening minus closing braces on a line, outside strings, characters and comments (block comments spanning
+    // lines are rare around magics and ignored here).
+    private static int BraceBalance(string line)
+    {
+        var balance = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '/' && i + 1 < line.Length && line[i + 1] == '/')
+                break;
+            if (c == '"' || c == '\'')
+            {
+                var verbatim = c == '"' && i > 0 && line[i - 1] == '@';
+                for (i++; i < line.Length; i++)
+                {
+                    if (!verbatim && line[i] == '\\') { i++; continue; }
+                    if (line[i] == c) break;
+                }
+                continue;
+            }
+            if (c == '{') balance++;
+            else if (c == '}') balance--;
+        }
+        return balance;
     }
 
     private static bool InString(string text, int position)

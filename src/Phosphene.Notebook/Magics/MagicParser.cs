@@ -59,8 +59,9 @@ internal static class MagicParser
 
         var declaration = magic.Declaration;
         var tokens = MagicTokenizer.Tokenize(line, header.RestStart, lenient: declaration.Body != MagicBodyKind.None && !header.IsCell);
-        // --help anywhere among the options asks for usage, whatever else is on the line.
-        if (tokens.Any(t => t.Kind == MagicTokenKind.Bare && t.Text == "--help") && (declaration.Body == MagicBodyKind.None || header.IsCell || OptionsBeforeBody(tokens).Any(t => t.Text == "--help")))
+        // --help among the options asks for usage, whatever else is on the line (for a line magic with a body, only
+        // before the body: `%time f("--help")` times f). Checked first so a typo elsewhere does not hide the help.
+        if (declaration.Body == MagicBodyKind.None || header.IsCell ? tokens.Any(IsHelp) : tokens.Count > 0 && IsHelp(tokens[0]))
             return new ParsedMagic(magic, null, true);
 
         var index = 0;
@@ -107,6 +108,8 @@ internal static class MagicParser
                     name = name[..equals];
                 }
                 index++;
+                if (name == "help" && inline is null)
+                    return new ParsedMagic(magic, null, true);
                 if (name == "as")
                 {
                     var target = inline ?? (index < tokens.Count ? tokens[index++].Text : null);
@@ -191,14 +194,5 @@ internal static class MagicParser
         return new ParsedMagic(magic, new MagicInvocation(magic, header.IsCell, line, subcommandName, values, given, body, bindAs), false);
     }
 
-    // For a line magic with a body, only the tokens before the body are options: `%time f("--help")` times f.
-    private static IEnumerable<MagicToken> OptionsBeforeBody(List<MagicToken> tokens)
-    {
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind != MagicTokenKind.Bare || !tokens[i].Text.StartsWith("--", StringComparison.Ordinal))
-                yield break;
-            yield return tokens[i];
-        }
-    }
+    private static bool IsHelp(MagicToken token) => token.Kind == MagicTokenKind.Bare && token.Text == "--help";
 }

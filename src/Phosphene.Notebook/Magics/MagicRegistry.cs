@@ -18,11 +18,27 @@ public sealed class MagicRegistry
     {
         if (!includeBuiltIns)
             return;
+        // One broken magic must not take the others down: it is left out and reported by LoadErrors and %lsmagic.
         foreach (var type in typeof(Magic).Assembly.GetTypes()
                      .Where(t => t.IsSubclassOf(typeof(Magic)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is { IsPublic: true })
                      .OrderBy(t => t.FullName, StringComparer.Ordinal))
-            Register((Magic)Activator.CreateInstance(type)!);
+        {
+            try
+            {
+                Register((Magic)Activator.CreateInstance(type)!);
+            }
+            catch (Exception e)
+            {
+                var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+                _loadErrors.Add($"{type.FullName}: {error.GetType().Name}: {error.Message}");
+            }
+        }
     }
+
+    private readonly List<string> _loadErrors = [];
+
+    /// <summary>The magics of this assembly that could not be registered (a constructor or declaration that throws), with why.</summary>
+    public IReadOnlyList<string> LoadErrors => _loadErrors;
 
     /// <summary>The registry hosts use unless they make their own: built-ins and the toolkit's magics.</summary>
     public static MagicRegistry Default => DefaultRegistry.Value;

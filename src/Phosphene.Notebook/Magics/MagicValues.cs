@@ -148,7 +148,8 @@ internal static class MagicValues
             throw new MagicException($"{what} expects true or false, got '{text}'");
         }
 
-        // Any other type (a tensor, a model, a dataset, object): a session variable, or a literal for object/text-like targets.
+        // Any other type (a tensor, a model, a dataset): a name is a session variable. An object option takes a
+        // variable when the name is one, else the word itself (magics with word-or-value options rely on this).
         if (kind == MagicTokenKind.Bare && IsIdentifier(text) && (type != typeof(object) || context.TryGetVariable(text, out _)))
             return Coerce(Variable(text, type, context, what), type, what);
         if (type == typeof(object))

@@ -32,6 +32,12 @@ public abstract class AttributionMethod
     /// <summary>Rescaling of each returned map; default <see cref="MapNormalization.None"/> (raw values).</summary>
     public MapNormalization Normalization { get; set; } = MapNormalization.None;
 
+    /// <summary>
+    /// Whether the maps are signed: positive values are evidence for the target class, negative ones against it
+    /// (Gradient × Input, Integrated Gradients, Occlusion, LIME, KernelSHAP). Unsigned maps are importances ≥ 0.
+    /// </summary>
+    public virtual bool SignedMaps => false;
+
     /// <summary>The method's own parameters and their current values, e.g. <c>steps 50, baseline 0, rule trapezoid</c>.</summary>
     public abstract string Parameters { get; }
 

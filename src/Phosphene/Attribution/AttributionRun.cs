@@ -31,6 +31,9 @@ public sealed class AttributionRun
     /// <summary>Observed between batches.</summary>
     public CancellationToken Cancellation { get; }
 
+    /// <summary>The caller's progress sink, for methods that delegate to another method (e.g. <see cref="ForGrad"/>).</summary>
+    public IProgress<AttributionProgress>? Progress => progress;
+
     /// <summary>Announces how many inputs the call will evaluate in all (for progress).</summary>
     public void Expect(long evaluations)
     {

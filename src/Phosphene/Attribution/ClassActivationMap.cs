@@ -51,7 +51,7 @@ public abstract class ClassActivationMap : GradientAttribution
     /// <exception cref="PhospheneException">No such path (with a suggestion), no convolution, or a module that is not single-tensor.</exception>
     public static (string Path, nn.Module<Tensor, Tensor> Module) ResolveLayer(nn.Module model, string? path, string method)
     {
-        var named = model.named_modules().Where(m => m.name.Length > 0).ToList();
+        var named = DepthFirst(model, "").ToList();
         (string name, nn.Module module) found;
         if (path is null)
         {
@@ -72,5 +72,16 @@ public abstract class ClassActivationMap : GradientAttribution
         if (found.module is not nn.Module<Tensor, Tensor> single)
             throw new PhospheneException($"{method}: layer '{found.name}' is not a single-tensor module; pick another layer");
         return (found.name, single);
+    }
+
+    /// <summary>Submodules with their paths, depth first in definition order (PyTorch's <c>named_modules</c> order).</summary>
+    static IEnumerable<(string name, nn.Module module)> DepthFirst(nn.Module module, string prefix)
+    {
+        foreach (var (name, child) in module.named_children())
+        {
+            string path = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            yield return (path, child);
+            foreach (var inner in DepthFirst(child, path)) yield return inner;
+        }
     }
 }

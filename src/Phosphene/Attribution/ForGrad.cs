@@ -38,6 +38,9 @@ public sealed class ForGrad : AttributionMethod
     public override string Name => Method.Name;
 
     /// <inheritdoc />
+    public override bool SignedMaps => Method.SignedMaps;
+
+    /// <inheritdoc />
     public override string Parameters =>
         $"{Method.Parameters}, forgrad σ {Sigma.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
@@ -51,8 +54,7 @@ public sealed class ForGrad : AttributionMethod
         Method.Normalization = MapNormalization.None;
         try
         {
-            // The inner call reports its own progress through the same model; cancellation is observed per batch.
-            return Filter(Method.Attribute(run.Model, inputs, targets, null, run.Cancellation), Sigma);
+            return Filter(Method.Attribute(run.Model, inputs, targets, run.Progress, run.Cancellation), Sigma);
         }
         finally
         {

@@ -13,6 +13,9 @@ public sealed class GradientInput : GradientAttribution
     public override string Name => "gradient-input";
 
     /// <inheritdoc />
+    public override bool SignedMaps => true;
+
+    /// <inheritdoc />
     public override string Parameters => "gradient ⊙ input, sum over channels";
 
     /// <inheritdoc />

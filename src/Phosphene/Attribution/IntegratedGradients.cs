@@ -16,6 +16,9 @@ public sealed class IntegratedGradients : GradientAttribution
     /// <inheritdoc />
     public override string Name => "integrated-gradients";
 
+    /// <inheritdoc />
+    public override bool SignedMaps => true;
+
     /// <summary>Number of points on the path; default 50.</summary>
     public int Steps { get; set; } = 50;
 

@@ -17,6 +17,9 @@ public sealed class Occlusion : PerturbationAttribution
     /// <inheritdoc />
     public override string Name => "occlusion";
 
+    /// <inheritdoc />
+    public override bool SignedMaps => true;
+
     /// <summary>Side of the square patch in pixels; default 4.</summary>
     public int Patch { get; set; } = 4;
 

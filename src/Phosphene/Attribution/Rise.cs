@@ -11,7 +11,7 @@ namespace Phosphene.Attribution;
 /// Masks: a g×g grid of cells kept with probability p, upsampled bilinearly to (g + 1)·⌈H/g⌉ pixels and cropped at a
 /// random shift in [0, ⌈H/g⌉) (and likewise in width). Map: Σ_m f(x ⊙ M_m) M_m / (masks · p), float32 N×H×W,
 /// non-negative for non-negative scores. Defaults: 4000 masks, grid 7, p 0.5. The same masks serve every input; they
-/// are drawn one at a time from the seeded generator, a batch at a time, never all at once. N·masks forward passes.
+/// are drawn from the seeded generator in blocks of 256 (whatever the batch size), never all at once. N·masks forward passes.
 /// </remarks>
 public sealed class Rise : PerturbationAttribution
 {
@@ -41,6 +41,9 @@ public sealed class Rise : PerturbationAttribution
             throw new PhospheneException($"rise: keep probability must be in (0, 1], got {KeepProbability}");
     }
 
+    /// <summary>Masks are drawn in blocks of this many, whatever the batch size, so the draws do not depend on it.</summary>
+    const int DrawBlock = 256;
+
     /// <inheritdoc />
     protected override Tensor Compute(AttributionRun run, Tensor inputs, Tensor targets)
     {
@@ -49,28 +52,60 @@ public sealed class Rise : PerturbationAttribution
         var maps = zeros(n, height, width, ScalarType.Float64);
         using var generator = NewGenerator();
         run.Expect(n * Masks);
-        foreach (var (start, length) in run.Batches(Masks))
+        Tensor? block = null;
+        long blockStart = 0;
+        try
         {
-            using var scope = NewDisposeScope();
-            var masks = stack(Enumerable.Range(0, (int)length).Select(_ => DrawMask(generator, height, width, cellHeight, cellWidth)));
-            for (long i = 0; i < n; i++)
+            foreach (var (start, length) in run.Batches(Masks))
             {
-                using var inner = NewDisposeScope();
-                var scores = run.Scores(inputs.narrow(0, i, 1) * masks.unsqueeze(1), targets.narrow(0, i, 1).expand(length));
-                maps[i].add_(tensordot(scores, masks, [0], [0]).to_type(ScalarType.Float64));
+                using var scope = NewDisposeScope();
+                // The masks of this batch, taken from consecutive fixed-size blocks of draws.
+                var pieces = new List<Tensor>();
+                for (long m = start; m < start + length;)
+                {
+                    if (block is null || m >= blockStart + block.shape[0])
+                    {
+                        block?.Dispose();
+                        blockStart = m;
+                        block = DrawMasks(generator, Math.Min(DrawBlock, Masks - m), height, width, cellHeight, cellWidth)
+                            .DetachFromDisposeScope();
+                    }
+                    long take = Math.Min(start + length - m, blockStart + block.shape[0] - m);
+                    pieces.Add(block.narrow(0, m - blockStart, take));
+                    m += take;
+                }
+                var masks = pieces.Count == 1 ? pieces[0] : cat(pieces, 0);
+                for (long i = 0; i < n; i++)
+                {
+                    using var inner = NewDisposeScope();
+                    var scores = run.Scores(inputs.narrow(0, i, 1) * masks.unsqueeze(1), targets.narrow(0, i, 1).expand(length));
+                    maps[i].add_(tensordot(scores, masks, [0], [0]).to_type(ScalarType.Float64));
+                }
             }
+        }
+        finally
+        {
+            block?.Dispose();
         }
         return (maps / (Masks * KeepProbability)).to_type(ScalarType.Float32);
     }
 
-    Tensor DrawMask(Generator generator, long height, long width, long cellHeight, long cellWidth)
+    /// <summary>
+    /// <paramref name="count"/> masks, float32 count×H×W: Bernoulli(p) cells, bilinear upsampling to (g + 1) cells,
+    /// and a crop at a random shift per mask, all vectorised.
+    /// </summary>
+    Tensor DrawMasks(Generator generator, long count, long height, long width, long cellHeight, long cellWidth)
     {
         using var scope = NewDisposeScope();
-        var cells = rand([1, 1, Grid, Grid], generator: generator).lt(KeepProbability).to_type(ScalarType.Float32);
-        var shift = randint(0, cellHeight * cellWidth, [1], generator: generator).item<long>();
-        long dy = shift / cellWidth, dx = shift % cellWidth;
-        var smooth = nn.functional.interpolate(cells, [(Grid + 1) * cellHeight, (Grid + 1) * cellWidth],
-                                               mode: InterpolationMode.Bilinear, align_corners: false);
-        return smooth[0, 0, TensorIndex.Slice(dy, dy + height), TensorIndex.Slice(dx, dx + width)].contiguous().MoveToOuterDisposeScope();
+        var cells = rand([count, 1, Grid, Grid], generator: generator).lt(KeepProbability).to_type(ScalarType.Float32);
+        var dy = randint(0, cellHeight, [count, 1, 1], generator: generator);
+        var dx = randint(0, cellWidth, [count, 1, 1], generator: generator);
+        long upHeight = (Grid + 1) * cellHeight, upWidth = (Grid + 1) * cellWidth;
+        var smooth = nn.functional.interpolate(cells, [upHeight, upWidth], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+        // Crop rows dy … dy + H − 1 and columns dx … dx + W − 1 of each mask.
+        var rows = (dy + arange(height, ScalarType.Int64).view(1, -1, 1)).expand(count, height, upWidth);
+        var cropped = smooth.gather(1, rows);
+        var columns = (dx + arange(width, ScalarType.Int64).view(1, 1, -1)).expand(count, height, width);
+        return cropped.gather(2, columns).contiguous().MoveToOuterDisposeScope();
     }
 }

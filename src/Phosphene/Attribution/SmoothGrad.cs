@@ -11,7 +11,7 @@ namespace Phosphene.Attribution;
 /// Map: max over c of |mean_s ∂f/∂x_c(x + ε_s)| (SmoothGrad applied to <see cref="Saliency"/>), float32 N×H×W.
 /// σ = <see cref="NoiseLevel"/>·(max(x) − min(x)) of each input, as in the paper. Defaults: 50 samples, noise level
 /// 0.2. N·samples forward and backward passes in batches over (input, sample) pairs; the noise of sample s of input i
-/// is drawn in (i, s) order from one seeded generator, so the maps do not depend on the batch size.
+/// is drawn in (i, s) order from one seeded generator, in blocks of 32, so the maps do not depend on the batch size.
 /// </remarks>
 public class SmoothGrad : GradientAttribution
 {
@@ -46,15 +46,14 @@ public class SmoothGrad : GradientAttribution
         var sum = zeros(inputs.shape, ScalarType.Float64);
         var sumSquares = zeros(inputs.shape, ScalarType.Float64);
         using var generator = NewGenerator();
-        long[] imageShape = inputs.shape[1..];
+        using var noiseBlocks = new NoiseBlocks(generator, inputs.shape[1..]);
         run.Expect(total);
         foreach (var (start, length) in run.Batches(total))
         {
             using var scope = NewDisposeScope();
             var pair = arange(start, start + length, ScalarType.Int64);
             var image = pair.div(Samples, rounding_mode: RoundingMode.floor);
-            // One draw per (input, sample), in order: the noise is independent of how pairs are batched.
-            var noise = stack(Enumerable.Range(0, (int)length).Select(_ => randn(imageShape, generator: generator)));
+            var noise = noiseBlocks.Take(length);
             var noisy = inputs.index_select(0, image) + noise * sigma.index_select(0, image);
             var (gradients, _) = run.Gradients(noisy, targets.index_select(0, image));
             var g = gradients.to_type(ScalarType.Float64);
@@ -62,5 +61,37 @@ public class SmoothGrad : GradientAttribution
             sumSquares.index_add_(0, image, g * g, 1);
         }
         return Aggregate((sum / Samples).to_type(ScalarType.Float32), (sumSquares / Samples).to_type(ScalarType.Float32));
+    }
+
+    /// <summary>
+    /// Standard normal noise for consecutive (input, sample) pairs, drawn in blocks of a fixed size so that the values
+    /// do not depend on how the pairs are batched.
+    /// </summary>
+    sealed class NoiseBlocks(Generator generator, long[] shape) : IDisposable
+    {
+        const int Block = 32;
+        Tensor? block;
+        long used;
+
+        public Tensor Take(long count)
+        {
+            var pieces = new List<Tensor>();
+            while (count > 0)
+            {
+                if (block is null || used == block.shape[0])
+                {
+                    block?.Dispose();
+                    block = randn([Block, .. shape], generator: generator).DetachFromDisposeScope();
+                    used = 0;
+                }
+                long take = Math.Min(count, block.shape[0] - used);
+                pieces.Add(block.narrow(0, used, take));
+                used += take;
+                count -= take;
+            }
+            return pieces.Count == 1 ? pieces[0] : cat(pieces, 0);
+        }
+
+        public void Dispose() => block?.Dispose();
     }
 }

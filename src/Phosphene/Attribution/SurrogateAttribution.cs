@@ -17,6 +17,9 @@ public abstract class SurrogateAttribution : PerturbationAttribution
     /// <summary>Number of coalitions (model evaluations) per input; default 1000.</summary>
     public int Samples { get; set; } = 1000;
 
+    /// <inheritdoc />
+    public override bool SignedMaps => true;
+
     /// <summary>Regions: SLIC superpixels (default) or a grid.</summary>
     public SegmentationKind Segmentation { get; set; } = SegmentationKind.Slic;
 

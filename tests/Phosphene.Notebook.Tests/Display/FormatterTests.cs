@@ -38,6 +38,20 @@ public class FormatterTests
         Assert.Equal("square!", NotebookFormatter.Format(new Square()).PlainText);
     }
 
+    [Fact]
+    public void WorkSharedByMimeTypesRunsOncePerBundle()
+    {
+        var calls = 0;
+        NotebookFormatter.RegisterHtml<Costly>(c => FormatScope.Memo(c, "drawing", () => ++calls).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        NotebookFormatter.RegisterSvg<Costly>(c => $"<svg>{FormatScope.Memo(c, "drawing", () => ++calls)}</svg>");
+        var bundle = NotebookFormatter.Format(new Costly());
+        Assert.Equal(("1", "<svg>1</svg>"), (bundle["text/html"], bundle["image/svg+xml"]));
+        NotebookFormatter.Format(new Costly());
+        Assert.Equal(2, calls);
+    }
+
+    public sealed class Costly;
+
     public interface IShape { string Name { get; } }
     public sealed class Circle : IShape { public string Name => "circle"; }
     public sealed class Square : IShape { public string Name => "square"; public override string ToString() => "square!"; }

@@ -57,4 +57,16 @@ public class ProgressDisplayTests
         snapshot = (ProgressSnapshot)context.Displays[^1].Value!;
         Assert.Equal((3L, 4L, 0.75, "step 3"), (snapshot.Done, snapshot.Total, snapshot.Fraction, snapshot.Message));
     }
+
+    [Fact]
+    public void ConcurrentReportsNeverShowAnOlderStateAfterANewerOne()
+    {
+        var context = new ScriptContext();
+        var progress = ProgressDisplay.Show(context, "parallel", total: 4000);
+        progress.Interval = TimeSpan.Zero;
+        Parallel.For(0, 4, _ => { for (var i = 0; i < 1000; i++) progress.Advance(); });
+        var shown = context.Displays.Skip(1).Select(d => ((ProgressSnapshot)d.Value!).Done).ToList();
+        Assert.Equal(shown.Order(), shown);
+        Assert.Equal(4000, shown[^1]);
+    }
 }

@@ -35,6 +35,23 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void MagicNameAtTheCursorLine()
+    {
+        const string cell = "var x = 10\n%who\nvar y = 1;\n  %timeit y";
+        Assert.Null(MagicCell.MagicNameAt(cell, 12));
+        Assert.Equal("timeit", MagicCell.MagicNameAt(cell, cell.Length));
+        Assert.Equal("html", MagicCell.MagicNameAt("%%html\n<b>", 3));
+    }
+
+    [Fact]
+    public void MagicLineInsideABlockIsMarked()
+    {
+        var segments = MagicCell.Split("for (var i = 0; i < 3; i++)\n{\n    var s = \"{\";\n    %time i * 2\n}\n%who");
+        Assert.True(segments.Single(s => s.Text == "%time i * 2").InsideBlock);
+        Assert.False(segments.Single(s => s.Text == "%who").InsideBlock);
+    }
+
+    [Fact]
     public void CellMagicTakesTheRestOfTheCell()
     {
         var segment = Assert.Single(MagicCell.Split("\n%%html\n<b>x</b>\n<i>y</i>"));
@@ -142,11 +159,36 @@ public class MagicParsingTests
     }
 
     [Fact]
+    public void ObjectOptionNamesAVariableOrTakesALiteral()
+    {
+        var registry = new MagicRegistry();
+        registry.Register(new EchoMagic());
+        var context = new ScriptContext(registry);
+        context.Run("var network = new List<int> { 1 };");
+        Assert.Same(context.Variables.Single(v => v.Name == "network").Value, context.Magic("%echo --value network"));
+        Assert.Equal(2.5, context.Magic("%echo --value 2.5"));
+        Assert.Equal("netwrk", context.Magic("%echo --value \"netwrk\""));
+        // A word that is no variable is the word itself (for options such as --topology all | {matrix}).
+        Assert.Equal("all", context.Magic("%echo --value all"));
+    }
+
+    private sealed class EchoMagic : Magic
+    {
+        public override string Name => "echo";
+        public override string Summary => "Returns its value.";
+        protected override void Declare(MagicDeclaration declaration) => declaration.Required<object>("value", "Anything.");
+        public override object? Run(MagicInvocation invocation, IMagicContext context) => invocation.Get<object>("value");
+    }
+
+    [Fact]
     public void HelpIsGeneratedFromTheDeclaration()
     {
         var context = Context();
         var help = Assert.IsType<MagicUsage>(context.Magic("%sample --help")).Text;
         Assert.Equal(help, Assert.IsType<MagicUsage>(context.Magic("%sample?")).Text);
+        Assert.Equal(help, Assert.IsType<MagicUsage>(context.Magic("%sample fitt --batch-size x --help")).Text);
+        Assert.IsType<MagicUsage>(context.Magic("%timeit --runs 3 --help"));
+        Assert.IsType<TimeitResult>(context.Magic("%timeit --runs 1 --loops 1 \"--help\".Length"));
         Assert.StartsWith("%sample <subcommand> [--option value | --flag] …\n\nA magic with every kind of option, for tests.\n", help.ReplaceLineEndings("\n"));
         Assert.Contains("  fit                     Fit something.", help);
         Assert.Contains("Options of 'fit':\n  --batch-size int        Examples per batch. (default 32)\n  --lr number             Learning rate. (default 0.001)", help.ReplaceLineEndings("\n"));
@@ -281,6 +323,21 @@ public class MagicParsingTests
         Assert.Null(MagicCompleter.Complete(registry, "var x = 10\n%ti", 14));
         Assert.Equal(["timeit"], MagicCompleter.Complete(registry, "var x = 10;\n%timei", 18)!.Matches);
         Assert.Null(MagicCompleter.Complete(registry, "Console.Wr", 10));
+    }
+
+    [Fact]
+    public void EveryMagicOfTheAssemblyRegistersAndHasUsage()
+    {
+        var registry = MagicRegistry.Default;
+        Assert.Empty(registry.LoadErrors);
+        Assert.Empty(NotebookFormatter.RegistrationErrors);
+        foreach (var magic in registry.Magics)
+        {
+            var usage = registry.Usage(magic.Name).Text;
+            Assert.Contains(magic.Summary, usage);
+            Assert.All(magic.Declaration.Options.Concat(magic.Declaration.Subcommands.SelectMany(s => s.Options)), o => Assert.Contains(o.Name, usage));
+        }
+        Assert.Contains(registry.Magics, m => m.Name == "timeit");
     }
 
     [Fact]

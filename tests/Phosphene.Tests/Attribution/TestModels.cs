@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Phosphene.Tests.Attribution;
 
 /// <summary>f(x) = W·vec(x) + b: every attribution of a linear model has a closed form.</summary>
-sealed class LinearImageModel : nn.Module<Tensor, Tensor>
+public sealed class LinearImageModel : nn.Module<Tensor, Tensor>
 {
     readonly Linear linear;
 
@@ -28,7 +28,7 @@ sealed class LinearImageModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>A tiny CNN for 1×16×16 images: conv(8) → ReLU → pool → conv(8) → ReLU → pool → linear(2).</summary>
-sealed class TinyCnn : nn.Module<Tensor, Tensor>
+public sealed class TinyCnn : nn.Module<Tensor, Tensor>
 {
     readonly Sequential features;
     readonly Linear classifier;
@@ -55,7 +55,7 @@ sealed class TinyCnn : nn.Module<Tensor, Tensor>
 /// quadrant, class 0 has none there; in both classes a distractor square appears in another quadrant half the time.
 /// Only the top-left quadrant carries the label.
 /// </summary>
-static class RegionTask
+public static class RegionTask
 {
     public static (Tensor Images, Tensor Labels) Make(int count, long seed)
     {

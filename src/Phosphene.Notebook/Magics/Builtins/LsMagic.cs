@@ -22,10 +22,14 @@ public sealed class LsMagic : Magic
     /// <inheritdoc/>
     public override object? Run(MagicInvocation invocation, IMagicContext context)
     {
-        var magics = (_registry ?? MagicRegistry.Default).Magics;
+        var registry = _registry ?? MagicRegistry.Default;
+        var magics = registry.Magics;
         return new MagicList(
             magics.Where(m => m.Modes.HasFlag(MagicModes.Line)).Select(m => ("%" + m.Name, m.Summary)).ToList(),
-            magics.Where(m => m.Modes.HasFlag(MagicModes.Cell)).Select(m => ("%%" + m.Name, m.Summary)).ToList());
+            magics.Where(m => m.Modes.HasFlag(MagicModes.Cell)).Select(m => ("%%" + m.Name, m.Summary)).ToList())
+        {
+            LoadErrors = registry.LoadErrors,
+        };
     }
 }
 
@@ -34,6 +38,9 @@ public sealed class LsMagic : Magic
 /// <param name="CellMagics">(<c>%%name</c>, summary) pairs.</param>
 public sealed record MagicList(IReadOnlyList<(string Name, string Summary)> LineMagics, IReadOnlyList<(string Name, string Summary)> CellMagics)
 {
+    /// <summary>Magics that failed to register, with why (normally none).</summary>
+    public IReadOnlyList<string> LoadErrors { get; init; } = [];
+
     /// <inheritdoc/>
     public override string ToString()
     {
@@ -45,6 +52,8 @@ public sealed record MagicList(IReadOnlyList<(string Name, string Summary)> Line
         foreach (var (name, summary) in CellMagics)
             text.Append("  ").Append(name.PadRight(width)).Append(summary).Append('\n');
         text.Append("\n%name --help (or %name?) shows a magic's options.");
+        foreach (var error in LoadErrors)
+            text.Append("\nnot loaded: ").Append(error);
         return text.ToString();
     }
 }

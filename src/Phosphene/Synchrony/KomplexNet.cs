@@ -1,0 +1,204 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Phosphene.Synchrony;
+
+/// <summary>The KomplexNet family: the model and its two baselines (Muzellec et al. 2025).</summary>
+public enum KomplexVariant
+{
+    /// <summary>Complex-valued network whose first-layer phases evolve by convolutional Kuramoto steps.</summary>
+    Feedforward,
+    /// <summary>As <see cref="Feedforward"/>, with a top-down term: the second layer's complex activity, projected back, also pulls the first-layer phases.</summary>
+    Feedback,
+    /// <summary>Baseline: the same complex network with no Kuramoto steps (phases stay at their random start).</summary>
+    ComplexWithoutKuramoto,
+    /// <summary>Baseline: the same convolutions on real activations (no phases).</summary>
+    Real,
+}
+
+/// <summary>KomplexNet's architecture (defaults sized for two-object 48×48 Fashion-MNIST composites on a CPU).</summary>
+public sealed record KomplexNetOptions
+{
+    /// <summary>Which variant (default feedforward).</summary>
+    public KomplexVariant Variant { get; init; } = KomplexVariant.Feedforward;
+    /// <summary>Input channels (default 1).</summary>
+    public int InputChannels { get; init; } = 1;
+    /// <summary>Channels of the first (oscillator) layer C; deeper layers have 2C (default 16).</summary>
+    public int Channels { get; init; } = 16;
+    /// <summary>Output classes (default 10).</summary>
+    public int Classes { get; init; } = 10;
+    /// <summary>Kuramoto steps on the first layer (default 8; ignored by the baselines).</summary>
+    public int KuramotoSteps { get; init; } = 8;
+    /// <summary>Step size ε of the Kuramoto update (default 0.5).</summary>
+    public double StepSize { get; init; } = 0.5;
+    /// <summary>Side of the (learned) coupling kernel (default 5, odd).</summary>
+    public int CouplingKernel { get; init; } = 5;
+    /// <summary>Seed of the initial phases, drawn afresh (and identically) at every forward pass (default 0).</summary>
+    public int PhaseSeed { get; init; }
+
+    /// <summary>Checks every option.</summary>
+    public void Validate()
+    {
+        if (InputChannels < 1 || Channels < 1 || Classes < 2)
+            throw new PhospheneException($"KomplexNet needs at least 1 input channel, 1 channel and 2 classes, got {InputChannels}, {Channels}, {Classes}");
+        if (KuramotoSteps < 0) throw new PhospheneException($"KomplexNet KuramotoSteps = {KuramotoSteps} is invalid: use 0 or more");
+        if (CouplingKernel < 1 || CouplingKernel % 2 == 0) throw new PhospheneException($"KomplexNet CouplingKernel = {CouplingKernel} is invalid: use an odd size");
+        if (!(StepSize > 0)) throw new PhospheneException($"KomplexNet StepSize = {StepSize} is invalid: it must be positive");
+    }
+}
+
+/// <summary>What a KomplexNet forward pass computes: logits and the first layer's amplitudes and phases (for phase maps).</summary>
+/// <param name="Logits">B×K multi-label logits.</param>
+/// <param name="Amplitude">First-layer amplitudes a ≥ 0, B×C×H×W (H, W half the input's).</param>
+/// <param name="Phases">First-layer phases θ after the Kuramoto steps, B×C×H×W (zeros for the real baseline).</param>
+public sealed record KomplexOutput(Tensor Logits, Tensor Amplitude, Tensor Phases);
+
+/// <summary>
+/// KomplexNet (Muzellec, Alamia, Serre and VanRullen 2025, "Enhancing deep neural networks through complex-valued
+/// representations and Kuramoto synchronization dynamics"). Amplitudes a = ReLU(conv(x)) (stride 2) carry what is
+/// present; phases θ, started at random, evolve by convolutional Kuramoto steps weighted by amplitude,
+/// θ ← θ + ε (cos θ · W⋆(a sin θ) − sin θ · W⋆(a cos θ)), so features that belong together (the same object) align.
+/// Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel; each keeps
+/// its phase and passes its magnitude through ReLU(|u| + b). The read-out is the magnitude, pooled, into a linear
+/// multi-label classifier. Variants: <see cref="KomplexVariant"/>.
+/// </summary>
+public sealed class KomplexNet : nn.Module<Tensor, Tensor>
+{
+    readonly Conv2d amplitude, complex1, complex2, feedback;
+    readonly Parameter coupling, bias1, bias2;
+    readonly Linear head;
+
+    /// <summary>The options the network was built with.</summary>
+    public KomplexNetOptions Options { get; }
+
+    /// <summary>Builds the network, weights seeded by <paramref name="seed"/>.</summary>
+    public KomplexNet(KomplexNetOptions? options = null, long seed = 0) : base("komplexnet")
+    {
+        Options = options ?? new KomplexNetOptions();
+        Options.Validate();
+        int c = Options.Channels, k = Options.CouplingKernel;
+        manual_seed(seed);
+        amplitude = nn.Conv2d(Options.InputChannels, c, 5, stride: 2, padding: 2);
+        complex1 = nn.Conv2d(c, 2 * c, 3, padding: 1, bias: false);
+        complex2 = nn.Conv2d(2 * c, 2 * c, 3, padding: 1, bias: false);
+        feedback = nn.Conv2d(2 * c, c, 1, bias: false);
+        // Positive, local coupling to start with: neighbours pull each other into phase.
+        coupling = nn.Parameter(full(c, c, k, k, 1.0 / (c * k * k)));
+        bias1 = nn.Parameter(zeros(2 * c, 1, 1));
+        bias2 = nn.Parameter(zeros(2 * c, 1, 1));
+        head = nn.Linear(2 * c, Options.Classes);
+        RegisterComponents();
+    }
+
+    /// <summary>Multi-label logits B×K for images B×C×S×S (S even).</summary>
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return Run(images).Logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The full forward pass: logits and first-layer amplitudes and phases.</summary>
+    /// <exception cref="PhospheneException">Images that are not float32 B×C×S×S with the configured channels.</exception>
+    public KomplexOutput Run(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != Options.InputChannels || images.dtype != ScalarType.Float32)
+            throw new PhospheneException(
+                $"KomplexNet takes float32 B×{Options.InputChannels}×H×W images, got {images.dtype} [{string.Join(", ", images.shape)}]");
+        using var scope = NewDisposeScope();
+        var a = nn.functional.relu(amplitude.call(images));
+        Tensor logits, theta;
+        if (Options.Variant == KomplexVariant.Real)
+        {
+            var h1 = nn.functional.relu(complex1.call(a) + bias1);
+            var h2 = nn.functional.relu(complex2.call(nn.functional.avg_pool2d(h1, 2)) + bias2);
+            logits = head.call(h2.mean([2, 3]));
+            theta = zeros_like(a);
+        }
+        else
+        {
+            using (var generator = new Generator(unchecked((ulong)Options.PhaseSeed)))
+                theta = empty_like(a).uniform_(0, 2 * Math.PI, generator);
+            int steps = Options.Variant == KomplexVariant.ComplexWithoutKuramoto ? 0 : Options.KuramotoSteps;
+            long pad = Options.CouplingKernel / 2;
+            for (int i = 0; i < steps; i++)
+            {
+                var sin = theta.sin();
+                var cos = theta.cos();
+                var s = nn.functional.conv2d(a * sin, coupling, padding: [pad, pad]);
+                var c = nn.functional.conv2d(a * cos, coupling, padding: [pad, pad]);
+                var drive = cos * s - sin * c;
+                if (Options.Variant == KomplexVariant.Feedback)
+                {
+                    // Top-down: the second layer's complex activity, projected to the first layer's channels.
+                    var (re1, im1) = ComplexLayer(a * cos, a * sin, complex1, bias1);
+                    drive = drive + cos * feedback.call(im1) - sin * feedback.call(re1);
+                }
+                theta = theta + Options.StepSize * drive;
+            }
+            var (re, im) = ComplexLayer(a * theta.cos(), a * theta.sin(), complex1, bias1);
+            (re, im) = ComplexLayer(nn.functional.avg_pool2d(re, 2), nn.functional.avg_pool2d(im, 2), complex2, bias2);
+            logits = head.call(Magnitude(re, im).mean([2, 3]));
+        }
+        return new KomplexOutput(logits.MoveToOuterDisposeScope(), a.MoveToOuterDisposeScope(), theta.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// A complex layer with real weights W on z = re + i·im: u = W⋆re + i W⋆im (aligned phases add, opposed cancel),
+    /// then the magnitude passes ReLU(|u| + b) and the phase is kept.
+    /// </summary>
+    public static (Tensor Re, Tensor Im) ComplexLayer(Tensor re, Tensor im, Conv2d weights, Tensor bias)
+    {
+        var ur = weights.call(re);
+        var ui = weights.call(im);
+        var magnitude = Magnitude(ur, ui);
+        var scale = nn.functional.relu(magnitude + bias) / magnitude;
+        return (ur * scale, ui * scale);
+    }
+
+    /// <summary>|re + i·im|, with a tiny floor so the gradient stays finite at 0.</summary>
+    public static Tensor Magnitude(Tensor re, Tensor im) => (re * re + im * im + 1e-8).sqrt();
+
+    /// <summary>
+    /// Synchrony per object: the amplitude-weighted coherence of the first-layer phases inside each object's mask
+    /// (masks B×2×S×S, max-pooled to the layer's H×W; pixels where both objects lie are left out), and the phase
+    /// distance |ψ₁ − ψ₂| in [0, π] between the two objects' mean phases. Returns (B×2 coherence, B distance).
+    /// </summary>
+    public static (Tensor Coherence, Tensor Separation) ObjectSynchrony(KomplexOutput output, Tensor masks)
+    {
+        if (masks.dim() != 4 || masks.shape[1] != 2 || masks.shape[0] != output.Phases.shape[0])
+            throw new PhospheneException($"object masks must be B×2×S×S for the {output.Phases.shape[0]} images, got [{string.Join(", ", masks.shape)}]");
+        using var scope = NewDisposeScope();
+        long h = output.Phases.shape[2], w = output.Phases.shape[3];
+        var m = nn.functional.adaptive_max_pool2d(masks, [h, w]);
+        var only = m * (1 - m.flip(1));                                     // exclude the shared pixels
+        var weight = output.Amplitude.unsqueeze(1) * only.unsqueeze(2);     // B×2×C×H×W
+        var re = (weight * output.Phases.cos().unsqueeze(1)).sum([2, 3, 4]);
+        var im = (weight * output.Phases.sin().unsqueeze(1)).sum([2, 3, 4]);
+        var total = weight.sum([2, 3, 4]).clamp_min(1e-8);
+        var coherence = (re * re + im * im).sqrt() / total;
+        var psi = atan2(im, re);
+        var gap = psi.select(1, 0) - psi.select(1, 1);
+        var separation = atan2(gap.sin(), gap.cos()).abs();
+        return (coherence.MoveToOuterDisposeScope(), separation.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Phase maps of the first layer as RGB images B×3×H×W in [0, 1]: per pixel the channels' complex activity
+    /// Σ_c a_c e^{iθ_c} gives the hue (its phase) and the brightness (its magnitude over the image's maximum), so
+    /// background is dark and pixels in synchrony share a colour.
+    /// </summary>
+    public static Tensor PhaseMaps(KomplexOutput output)
+    {
+        using var scope = NewDisposeScope();
+        var re = (output.Amplitude * output.Phases.cos()).sum(1);
+        var im = (output.Amplitude * output.Phases.sin()).sum(1);
+        var value = (re * re + im * im).sqrt();
+        value = value / value.flatten(1).amax([1]).clamp_min(1e-8).view(-1, 1, 1);
+        var hue = (atan2(im, re) / (2 * Math.PI)).remainder(1.0) * 6;            // [0, 6)
+        var r = ((hue - 3).abs() - 1).clamp(0, 1);
+        var g = (2 - (hue - 2).abs()).clamp(0, 1);
+        var b = (2 - (hue - 4).abs()).clamp(0, 1);
+        return (stack([r, g, b], 1) * value.unsqueeze(1)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,66 @@
+using Phosphene.Concepts;
+using Phosphene.Models;
+using Phosphene.Notebook.Display;
+using Phosphene.Notebook.Magics;
+using static TorchSharp.torch;
+
+namespace Phosphene.Notebook.Tests.Magics;
+
+public class CraftMagicTests
+{
+    static ScriptContext Context()
+    {
+        var context = new ScriptContext(new MagicRegistry());     // registers every magic of the notebook layer
+        context.SetVariable("net", ModelZoo.Create("cnn", seed: 1));
+        using var generator = new TorchSharp.torch.Generator().manual_seed(3);
+        context.SetVariable("x", rand([6, 1, 28, 28], generator: generator).DetachFromDisposeScope());
+        return context;
+    }
+
+    [Fact]
+    public void ExtractMapsVisualizeAndDecompose()
+    {
+        var context = Context();
+        var craft = Assert.IsType<Craft>(context.Magic("%craft --model net --layer features.6 --images x --class 3 --concepts 4 --patch 14 --designs 4 --as craft"));
+        Assert.Equal(4, craft.Importances.Count);
+        Assert.Equal(new long[] { 4, 32 }, craft.ConceptBank.shape);
+        Assert.Same(craft, context.Evaluate("craft"));
+        var bundle = NotebookFormatter.Format(craft);
+        string html = bundle.Data["text/html"];
+        Assert.Contains("\"type\":\"bar\"", html);
+        Assert.Contains(ConceptPalette.Hex(craft.ConceptsByImportance[0]), html);
+        Assert.Equal(4, html.Split("<img src=\"data:image/png;base64,").Length - 1);              // one gallery row per concept
+
+        var maps = Assert.IsType<ConceptMapSet>(context.Magic("%craft maps --result craft --images {((TorchSharp.torch.Tensor)x)[..2]}"));
+        Assert.Equal(new long[] { 2, 4, 28, 28 }, maps.Maps.shape);
+        Assert.Contains("legend", NotebookFormatter.Format(maps).Data["text/html"]);
+
+        var maco = Assert.IsType<MacoResult>(context.Magic("%craft visualize --result craft --concept 1 --steps 5 --views 2"));
+        Assert.Equal("concept 1 at features.6", maco.Target);
+        Assert.Contains("MaCo", NotebookFormatter.Format(maco).Data["text/html"]);
+
+        context.SetVariable("A", rand([60, 12], dtype: ScalarType.Float64).DetachFromDisposeScope());
+        var f = Assert.IsType<DecompositionResult>(context.Magic("%craft decompose --activations A --concepts 3 --method pca --runs 2 --as f"));
+        Assert.Equal(new long[] { 60, 3 }, f.Coefficients.shape);
+        Assert.Equal(new long[] { 3, 12 }, f.ConceptBank.shape);
+        Assert.True(f.ReconstructionError > 0);
+        Assert.Equal(1.0, f.Importances.Sum(), 9);
+        Assert.NotNull(f.Stability);
+    }
+
+    [Fact]
+    public void ErrorsNameTheOptionAndTheFix()
+    {
+        var context = Context();
+        Assert.Equal("%craft: option '--class' is required: the class index (0 … 9) whose concepts to extract",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x")).Message);
+        Assert.StartsWith("%craft: option '--layer' is required: the layer to split cnn at, one of features, features.0",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --images x --class 1")).Message);
+        Assert.Contains("did you mean 'semi-nmf'?",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --method semi-nfm")).Message);
+        Assert.StartsWith("unknown layer 'features.66'; did you mean 'features.6'?",
+            Assert.Throws<PhospheneException>(() => context.Magic("%craft --model net --layer features.66 --images x --class 1")).Message);
+        Assert.Equal("%craft decompose: option '--runs' must be 0 (no stability) or at least 2, got 1",
+            Assert.Throws<MagicException>(() => context.Magic("%craft decompose --activations {torch.ones(4, 3)} --runs 1")).Message);
+    }
+}

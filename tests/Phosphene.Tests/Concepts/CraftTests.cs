@@ -1,0 +1,97 @@
+using Phosphene.Concepts;
+using Phosphene.Models;
+using static TorchSharp.torch;
+
+namespace Phosphene.Tests.Concepts;
+
+public class CraftTests
+{
+    static Tensor Images(int n, long seed, int height = 28, int width = 28)
+    {
+        using var generator = new TorchSharp.torch.Generator().manual_seed(seed);
+        return rand([n, 1, height, width], generator: generator);
+    }
+
+    [Fact]
+    public void FitGivesConceptsImportancesAndTopCrops()
+    {
+        using var model = ModelZoo.Create("cnn", seed: 1);
+        using var scope = NewDisposeScope();
+        var images = Images(6, 2, 28, 36);                    // rectangular
+        using var craft = Craft.Fit(model, "features.6", images, 3, new CraftOptions { Concepts = 4, Patch = 14, Designs = 8 });
+        int crops = new CropGrid(14).Positions(28, 36).Count * 6;
+        Assert.Equal(new long[] { crops, 4 }, craft.Coefficients.shape);
+        Assert.Equal(new long[] { 4, 32 }, craft.ConceptBank.shape);
+        Assert.Equal(new long[] { crops, 1, 28, 28 }, craft.Crops.shape);
+        Assert.Equal(4, craft.Importances.Count);
+        Assert.Equal(new long[] { 6, 4 }, craft.LocalImportances.shape);
+        Assert.All(craft.Importances, v => Assert.InRange(v, 0, 1.5));
+        Assert.Equal(craft.Importances.Max(), craft.Importances[craft.ConceptsByImportance[0]]);
+        var top = craft.TopCrops(1, 3);
+        var column = craft.Coefficients[.., 1];
+        Assert.Equal(column.max().item<double>(), column[top[0]].item<double>());
+        Assert.True(craft.ReconstructionError < craft.Activations.to_type(ScalarType.Float64).norm().item<double>());
+        Assert.Equal("concept 4 is outside 0 … 3", Assert.Throws<PhospheneException>(() => craft.TopCrops(4)).Message);
+    }
+
+    [Fact]
+    public void ConceptMapsAreTheImplicitGradientOfTheCoefficients()
+    {
+        using var model = ModelZoo.Create("cnn", seed: 4);
+        using var scope = NewDisposeScope();
+        var images = Images(8, 5);
+        var split = new ModelSplit(model, "features.6");
+        var a = new CropGrid(14).Activations(split, images);
+        using var nmf = new Nmf(3);
+        nmf.Fit(a);
+        var x = Images(2, 6);
+        var maps = Craft.ConceptMapsOf(split, nmf, x);
+        Assert.Equal(new long[] { 2, 3, 28, 28 }, maps.shape);
+        Assert.True(maps.abs().sum().item<float>() > 0);
+
+        // Directional derivative of s_k(x) = Σ_p u_pk(g(x)) along v, by central differences on the exact NNLS,
+        // against ⟨∇s_k, v⟩ from the maps (map = ∇s_k ⊙ x summed over the one channel, so ∇s_k = map / x).
+        var v = Images(1, 7)[0] * 0.01;
+        double epsilon = 0.5;
+        Func<Tensor, double> total = image =>
+        {
+            var (rows, _, _) = ConceptImportance.Positions(split.Activations(image.unsqueeze(0)));
+            return nmf.Encode(rows.to_type(ScalarType.Float64))[.., 0].sum().item<double>();
+        };
+        double numeric = (total(x[0] + epsilon * v) - total(x[0] - epsilon * v)) / (2 * epsilon);
+        double analytic = (maps[0, 0] / x[0, 0] * v[0]).sum().item<float>();
+        Assert.True(Math.Abs(numeric - analytic) <= 0.05 * Math.Abs(analytic) + 1e-4, $"finite difference {numeric} vs implicit {analytic}");
+    }
+
+    [Fact]
+    public void RecursionAndClusterGraphWorkOnAResNet()
+    {
+        using var model = ModelZoo.Create("resnet", seed: 2);
+        using var scope = NewDisposeScope();
+        var images = Images(6, 8);
+        using var craft = Craft.Fit(model, "layer3", images, 1, new CraftOptions { Concepts = 3, Designs = 4, Importance = ImportanceMethod.GradientInput });
+        using var sub = craft.Refine(craft.ConceptsByImportance[0], "layer2", subConcepts: 2, topCrops: 6);
+        Assert.Equal("layer2", sub.Split.Layer);
+        Assert.Equal(new long[] { 2, 32 }, sub.ConceptBank.shape);
+        Assert.Equal(6, sub.Images.shape[0]);
+
+        var labels = tensor(new long[] { 1, 1, 1, 2, 3, 4 });
+        var graph = craft.ClusterGraph(images, labels);
+        Assert.Equal(3, graph.Nodes.Count);
+        Assert.All(graph.Nodes, node => { Assert.InRange(node.Prevalence, 0, 1); Assert.InRange(node.Reliability, 0, 1); });
+        Assert.Equal(1.0, graph.Similarity[0, 0], 9);
+    }
+
+    [Fact]
+    public void BadInputsAreClearErrors()
+    {
+        using var model = ModelZoo.Create("cnn");
+        using var scope = NewDisposeScope();
+        Assert.Equal("class 10 is outside 0 … 9 for cnn",
+            Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", Images(2, 0), 10)).Message);
+        Assert.Equal("images must be float32 N×1×H×W for cnn, got Float32 [2, 3, 28, 28]",
+            Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", rand(2, 3, 28, 28), 1)).Message);
+        Assert.Equal("unknown decomposition method 'kmean'; did you mean 'kmeans'? (methods: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
+            Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", Images(2, 0), 1, new CraftOptions { Method = "kmean" })).Message);
+    }
+}
