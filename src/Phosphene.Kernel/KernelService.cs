@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Phosphene.Kernel.Display;
 using Phosphene.Kernel.Execution;
 using Phosphene.Kernel.Protocol;
+using Phosphene.Notebook.Display;
+using Phosphene.Notebook.Magics;
 
 namespace Phosphene.Kernel;
 
@@ -20,6 +21,7 @@ public sealed class KernelService : ICellHost, IDisposable
     private readonly string _session = Guid.NewGuid().ToString();
     private readonly ScriptSession _script;
     private readonly CodeIntelligence _intelligence;
+    private readonly MagicRegistry _magics = MagicRegistry.Default;
     private readonly ExecutionHistory _history = new();
     private readonly CellRunner _runner = new(TimeSpan.FromSeconds(2));
     private readonly TextWriter _log;
@@ -174,7 +176,12 @@ public sealed class KernelService : ICellHost, IDisposable
         CellResult result;
         try
         {
-            if (PagerRequest(code) is { } inspected)
+            if (MagicHelpRequest(code) is { } usage)
+            {
+                payload.Add(new JsonObject { ["source"] = "page", ["data"] = new JsonObject { ["text/plain"] = usage }, ["start"] = 0 });
+                result = new CellResult(null, false, null);
+            }
+            else if (PagerRequest(code) is { } inspected)
             {
                 var found = _intelligence.Inspect(inspected, inspected.Length);
                 payload.Add(new JsonObject
@@ -187,7 +194,7 @@ public sealed class KernelService : ICellHost, IDisposable
             }
             else
             {
-                result = _runner.Run((token, isCurrent) => _script.Run(code, count, token, isCurrent));
+                result = _runner.Run((token, isCurrent) => RunCell(code, count, token, isCurrent));
             }
             Console.Out.Flush();
             Console.Error.Flush();
@@ -209,15 +216,15 @@ public sealed class KernelService : ICellHost, IDisposable
         {
             if (result.HasValue && !silent)
             {
-                var text = PlainTextFormatter.Format(result.Value);
+                var bundle = Format(result.Value);
                 Publish("execute_result", new JsonObject
                 {
                     ["execution_count"] = count,
-                    ["data"] = new JsonObject { ["text/plain"] = text },
-                    ["metadata"] = new JsonObject(),
+                    ["data"] = Data(bundle),
+                    ["metadata"] = Metadata(bundle),
                 }, request);
                 if (storeHistory)
-                    _history.SetOutput(count, text);
+                    _history.SetOutput(count, bundle.PlainText);
             }
             reply = new JsonObject
             {
@@ -228,6 +235,102 @@ public sealed class KernelService : ICellHost, IDisposable
         }
         reply["execution_count"] = count;
         Reply(channel, request, "execute_reply", reply);
+    }
+
+    // A cell is C# with, possibly, magic lines (or a %% cell magic): the pieces run in order on the cell's thread.
+    // The last piece's value is the cell's result; earlier magics' results are displayed as they come.
+    private CellResult RunCell(string code, int count, CancellationToken token, Func<bool> isCurrent)
+    {
+        var segments = MagicCell.Split(code);
+        if (segments.All(s => s.Kind == CellSegmentKind.Code))
+            return _script.Run(code, count, token, isCurrent);
+        var context = new KernelMagicContext(_script, this, count, token, isCurrent);
+        var result = new CellResult(null, false, null);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            if (segment.Kind == CellSegmentKind.Code)
+            {
+                result = _script.Run(new string('\n', segment.FirstLine) + segment.Text, count, token, isCurrent);
+                if (!result.Succeeded)
+                    return result;
+                continue;
+            }
+            object? value;
+            try
+            {
+                context.CodeLine = segment.Kind == CellSegmentKind.CellMagic ? segment.FirstLine + 1 : segment.FirstLine;
+                value = _magics.Run(segment.Text, segment.Body, context);
+            }
+            catch (MagicException e)
+            {
+                return new CellResult(new CellError("MagicError", e.Message, [$"MagicError: {e.Message}", $"   at cell [{count}], line {segment.FirstLine + 1}: {segment.Text}"]), false, null);
+            }
+            catch (SessionCodeException e)
+            {
+                return new CellResult(new CellError(e.ErrorName, e.Message, e.Traceback), false, null);
+            }
+            catch (Exception e) when (e is not ThreadInterruptedException)
+            {
+                var error = ErrorReport.FromException(e);
+                return new CellResult(error with { Traceback = [.. error.Traceback, $"   in {segment.Text} (cell [{count}], line {segment.FirstLine + 1})"] }, false, null);
+            }
+            var last = i == segments.Count - 1;
+            if (last)
+                result = new CellResult(null, value is not null, value);
+            else if (value is not null)
+                Display(value, null, update: false);
+        }
+        return result;
+    }
+
+    // `%name?` alone, or `%name --help` alone, shows the magic's usage in the pager, as IPython does.
+    private string? MagicHelpRequest(string code)
+    {
+        var trimmed = code.Trim();
+        if (trimmed.Contains('\n') || !trimmed.StartsWith('%') || !(trimmed.EndsWith('?') || trimmed.EndsWith(" --help", StringComparison.Ordinal)))
+            return null;
+        var name = trimmed.TrimStart('%').Split(' ', '?')[0];
+        var bare = trimmed.TrimStart('%');
+        return bare == name + "?" || bare == name + " --help" ? (_magics.TryGet(name, out var magic) ? _magics.Usage(magic.Name).Text : null) : null;
+    }
+
+    private static MimeBundle Format(object? value)
+    {
+        try
+        {
+            return NotebookFormatter.Format(value);
+        }
+        catch (Exception e)
+        {
+            // A broken formatter must not lose the value: fall back to its plain text and say why.
+            var text = PlainText.Format(value);
+            return new MimeBundle(new Dictionary<string, string> { [MimeTypes.PlainText] = $"{text}\n(rich display failed: {e.GetType().Name}: {e.Message})" });
+        }
+    }
+
+    private static JsonObject Expression(MimeBundle bundle)
+        => new() { ["status"] = "ok", ["data"] = Data(bundle), ["metadata"] = Metadata(bundle) };
+
+    private static JsonObject Data(MimeBundle bundle)
+    {
+        var data = new JsonObject();
+        foreach (var (mime, content) in bundle.Data)
+            data[mime] = content;
+        return data;
+    }
+
+    private static JsonObject Metadata(MimeBundle bundle)
+    {
+        var metadata = new JsonObject();
+        foreach (var (mime, values) in bundle.Metadata)
+        {
+            var entry = new JsonObject();
+            foreach (var (key, value) in values)
+                entry[key] = JsonValue.Create(value);
+            metadata[mime] = entry;
+        }
+        return metadata;
     }
 
     private static JsonObject ErrorContent(CellError error) => new()
@@ -260,7 +363,7 @@ public sealed class KernelService : ICellHost, IDisposable
             var outcome = _script.Evaluate((string?)node ?? "", count);
             results[name] = outcome.Error is { } error
                 ? new JsonObject { ["status"] = "error", ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = new JsonArray(error.Traceback.Select(l => (JsonNode)l).ToArray()) }
-                : new JsonObject { ["status"] = "ok", ["data"] = new JsonObject { ["text/plain"] = PlainTextFormatter.Format(outcome.Value) }, ["metadata"] = new JsonObject() };
+                : Expression(Format(outcome.Value));
         }
         return results;
     }
@@ -282,10 +385,11 @@ public sealed class KernelService : ICellHost, IDisposable
     public void Display(object? value, string? displayId, bool update)
     {
         Console.Out.Flush();
+        var bundle = Format(value);
         var content = new JsonObject
         {
-            ["data"] = new JsonObject { ["text/plain"] = PlainTextFormatter.Format(value) },
-            ["metadata"] = new JsonObject(),
+            ["data"] = Data(bundle),
+            ["metadata"] = Metadata(bundle),
             ["transient"] = displayId is null ? new JsonObject() : new JsonObject { ["display_id"] = displayId },
         };
         Publish(update ? "update_display_data" : "display_data", content, _currentExecute);
@@ -318,7 +422,12 @@ public sealed class KernelService : ICellHost, IDisposable
 
     private static JsonObject IsComplete(string code)
     {
-        var status = CodeCompleteness.Classify(code);
+        // Magic lines are complete as written; the C# around them decides (a %% cell magic's body is not C#).
+        var segments = MagicCell.Split(code);
+        if (segments.Any(s => s.Kind == CellSegmentKind.CellMagic))
+            return new JsonObject { ["status"] = "complete" };
+        var csharp = string.Join("\n", segments.Where(s => s.Kind == CellSegmentKind.Code).Select(s => s.Text));
+        var status = csharp.Trim().Length == 0 ? "complete" : CodeCompleteness.Classify(csharp);
         var content = new JsonObject { ["status"] = status };
         if (status == "incomplete")
             content["indent"] = "    ";
@@ -329,7 +438,10 @@ public sealed class KernelService : ICellHost, IDisposable
     {
         var code = (string?)request["code"] ?? "";
         var cursor = CodePoints.ToUtf16(code, (int?)request["cursor_pos"] ?? code.Length);
-        var completions = _intelligence.Complete(code, cursor);
+        // Magic names, subcommands, options and choices on a magic line; C# everywhere else.
+        var completions = MagicCompleter.Complete(_magics, code, cursor) is { } magic
+            ? new Completions(magic.Start, magic.End, magic.Matches)
+            : _intelligence.Complete(code, cursor);
         return new JsonObject
         {
             ["status"] = "ok",

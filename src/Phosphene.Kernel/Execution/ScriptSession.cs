@@ -124,6 +124,9 @@ public sealed class ScriptSession
             typeof(System.Net.Http.HttpClient), typeof(System.Collections.Concurrent.ConcurrentDictionary<,>),
             typeof(System.Diagnostics.Stopwatch), typeof(System.Text.Json.JsonSerializer), typeof(TorchSharp.torch),
             typeof(CellGlobals),
+            // The notebook layer, its charts and tables (Plotly.NET is F#: its types need FSharp.Core and DynamicObj).
+            typeof(Phosphene.Notebook.Magics.Magic), typeof(Plotly.NET.GenericChart), typeof(Plotly.NET.CSharp.Chart),
+            typeof(Microsoft.FSharp.Core.FSharpOption<>), typeof(DynamicObj.DynamicObj), typeof(Microsoft.Data.Analysis.DataFrame),
         };
         var assemblies = anchors.Select(t => t.Assembly).ToList();
         var core = TryLoad("Phosphene");
@@ -133,6 +136,7 @@ public sealed class ScriptSession
         {
             "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Text", "System.Threading",
             "System.Threading.Tasks", "System.Diagnostics", "TorchSharp", "TorchSharp.torch",
+            "Phosphene.Notebook.Display", "Phosphene.Notebook.Magics", "Plotly.NET.CSharp", "Microsoft.Data.Analysis",
         };
         if (core is not null)
             imports.AddRange(core.GetExportedTypes().Select(t => t.Namespace).OfType<string>().Distinct().Order());

@@ -1,13 +1,14 @@
 using System.Collections;
 using System.Globalization;
 
-namespace Phosphene.Kernel.Display;
+namespace Phosphene.Notebook.Display;
 
 /// <summary>
-/// The <c>text/plain</c> form of a cell's value: null as <c>null</c>, strings as they are, collections as
-/// <c>Type(count) { a, b, … }</c> (first 20 items), everything else by <see cref="object.ToString"/> in the invariant culture.
+/// The default <c>text/plain</c> form of a value: null as <c>null</c>, strings as they are, collections as
+/// <c>Type(count) { a, b, … }</c> (first 20 items), everything else by <see cref="object.ToString"/> in the invariant
+/// culture. A <c>text/plain</c> formatter registered for a type replaces it.
 /// </summary>
-internal static class PlainTextFormatter
+public static class PlainText
 {
     private const int MaxItems = 20;
 
@@ -22,12 +23,7 @@ internal static class PlainTextFormatter
         _ => value.ToString() ?? "",
     };
 
-    private static string Item(object? value) => value switch
-    {
-        string s => $"\"{s}\"",
-        ICollection => Format(value),
-        _ => Format(value),
-    };
+    private static string Item(object? value) => value is string s ? $"\"{s}\"" : Format(value);
 
     private static string Items(IEnumerable<string> items)
     {
@@ -35,10 +31,11 @@ internal static class PlainTextFormatter
         return list.Count > MaxItems ? string.Join(", ", list.Take(MaxItems)) + ", …" : string.Join(", ", list);
     }
 
-    private static string TypeName(Type type)
+    /// <summary>A C#-style type name: <c>List&lt;int&gt;</c>, <c>float[]</c>.</summary>
+    public static string TypeName(Type type)
     {
         if (type.IsArray)
-            return TypeName(type.GetElementType()!) + "[]";
+            return TypeName(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
         if (!type.IsGenericType)
             return Aliases.TryGetValue(type, out var alias) ? alias : type.Name;
         var name = type.Name[..type.Name.IndexOf('`')];

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using Plotly.NET;
+
+namespace Phosphene.Notebook.Display;
+
+/// <summary>
+/// Plotly.NET charts (<see cref="GenericChart"/>, which Plotly.NET.CSharp's <c>Chart.*</c> also return) as
+/// interactive HTML that works offline. plotly.js is not fetched from a CDN: <see cref="PlotlyJs"/> takes the copy
+/// embedded in the Plotly.NET assembly and the first chart of a session carries it; later charts reuse it.
+/// </summary>
+public sealed class PlotlyFormatter : IFormatterSet
+{
+    /// <inheritdoc/>
+    public void Register()
+    {
+        NotebookFormatter.RegisterHtml<GenericChart>(Html);
+        NotebookFormatter.RegisterText<GenericChart>(chart => $"Plotly chart ({Traces(chart)} trace{(Traces(chart) == 1 ? "" : "s")})");
+    }
+
+    /// <summary>
+    /// The chart's HTML: a div and a script that draws the figure with <c>window.Plotly</c>, preceded by plotly.js
+    /// itself when this is the first chart since <see cref="PlotlyJs.Reset"/> (or start-up).
+    /// </summary>
+    public static string Html(GenericChart chart)
+    {
+        var id = "plotly-" + Guid.NewGuid().ToString("N");
+        var figure = GenericChart.toFigureJson(chart);
+        var config = Newtonsoft.Json.JsonConvert.SerializeObject(GenericChart.getConfig(chart));
+        var (width, height) = GenericChart.tryGetLayoutSize(chart) is var size
+            ? (Microsoft.FSharp.Core.FSharpOption<int>.get_IsSome(size.Item1) ? size.Item1.Value : (int?)null,
+               Microsoft.FSharp.Core.FSharpOption<int>.get_IsSome(size.Item2) ? size.Item2.Value : (int?)null)
+            : (null, null);
+        var style = string.Create(CultureInfo.InvariantCulture, $"width:{(width is { } w ? $"{w}px" : "100%")};height:{height ?? 450}px");
+        var html = new StringBuilder();
+        if (PlotlyJs.ClaimInjection())
+            html.Append(PlotlyJs.LoaderHtml());
+        html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"{style}\"></div>");
+        html.Append("<script type=\"text/javascript\">(function () {");
+        html.Append(CultureInfo.InvariantCulture, $"var element = document.getElementById('{id}'); var figure = {figure}; var config = {config};");
+        html.Append("if (window.Plotly) { window.Plotly.newPlot(element, figure.data, figure.layout || {}, Object.assign({responsive: true}, config)); }");
+        html.Append("else { element.textContent = 'plotly.js is not loaded in this page: it is embedded once per kernel session, in the first chart. "
+                    + "Run PlotlyJs.Reset() and show the chart again (or re-run the notebook from the top).'; }");
+        html.Append("})();</script>");
+        return html.ToString();
+    }
+
+    private static int Traces(GenericChart chart) => GenericChart.getTraces(chart).Length;
+}
+
+/// <summary>
+/// The plotly.js bundle embedded in the Plotly.NET assembly, and the once-per-session injection of it into notebook
+/// output. The loader runs the bundle with AMD/CommonJS hidden, so it always defines <c>window.Plotly</c> (with or
+/// without require.js: Jupyter Notebook 6, JupyterLab / Notebook 7, VS Code, nbconvert HTML), and registers it as the
+/// require.js module <c>plotly</c> when require.js is present.
+/// </summary>
+public static class PlotlyJs
+{
+    private static readonly Lazy<(string Version, string Source)> Bundle = new(Load);
+    private static int _injected;
+
+    /// <summary>The plotly.js version embedded in Plotly.NET (e.g. <c>2.28.0</c>).</summary>
+    public static string Version => Bundle.Value.Version;
+
+    /// <summary>The plotly.js source (minified).</summary>
+    public static string Source => Bundle.Value.Source;
+
+    /// <summary>True once plotly.js has been put in this session's output.</summary>
+    public static bool Injected => Volatile.Read(ref _injected) == 1;
+
+    /// <summary>Forgets the injection, so the next chart carries plotly.js again (a new notebook, a reloaded page).</summary>
+    public static void Reset() => Interlocked.Exchange(ref _injected, 0);
+
+    /// <summary>True exactly once per session (until <see cref="Reset"/>): the caller must emit <see cref="LoaderHtml"/>.</summary>
+    public static bool ClaimInjection() => Interlocked.Exchange(ref _injected, 1) == 0;
+
+    /// <summary>A script element that defines <c>window.Plotly</c> from the embedded bundle.</summary>
+    public static string LoaderHtml()
+    {
+        var source = Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+        return "<script type=\"text/javascript\">"
+               + "if (!window.Plotly) { (function (define, exports, module) {\n" + source + "\n}).call(window); }"
+               + "if (typeof window.define === 'function' && window.define.amd && typeof window.require === 'function' && !window.require.defined('plotly')) {"
+               + " window.define('plotly', [], function () { return window.Plotly; }); }"
+               + "</script>";
+    }
+
+    private static (string, string) Load()
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        var name = assembly.GetManifestResourceNames()
+            .SingleOrDefault(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
+            ?? throw new PhospheneException($"the Plotly.NET assembly ({assembly.GetName().Version}) has no embedded plotly-*.min.js; charts cannot render offline");
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return (name["Plotly.NET.plotly-".Length..^".min.js".Length], reader.ReadToEnd());
+    }
+}

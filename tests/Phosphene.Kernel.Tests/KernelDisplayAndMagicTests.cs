@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using Phosphene.Imaging;
+using Phosphene.Kernel.Protocol;
+
+namespace Phosphene.Kernel.Tests;
+
+/// <summary>Rich display and magics through a running kernel (one kernel for the class).</summary>
+public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
+{
+    private readonly KernelProcess _kernel;
+
+    public KernelDisplayAndMagicTests(KernelFixture fixture) => _kernel = fixture.Kernel;
+
+    private JsonNode Result(string code)
+    {
+        var (reply, outputs) = _kernel.Execute(code);
+        Assert.True((string?)reply.Content["status"] == "ok", reply.Content.ToJsonString());
+        return outputs.Single(m => m.MessageType == "execute_result").Content;
+    }
+
+    [Fact]
+    public void ImageTensorResultIsAPngOfTheRightSize()
+    {
+        var result = Result("torch.rand(1, 1, 28, 20, generator: new torch.Generator(0))");
+        var data = result["data"]!;
+        Assert.StartsWith("Tensor [1, 1, 28, 20] float32 cpu", (string?)data["text/plain"]);
+        using var image = PngImage.Decode(Convert.FromBase64String((string)data["image/png"]!));
+        Assert.Equal([1L, 28, 20], image.shape);
+        Assert.Equal(20 * 4, (int)result["metadata"]!["image/png"]!["width"]!);
+        Assert.Contains("<img src=\"data:image/png;base64,", (string?)data["text/html"]);
+    }
+
+    [Fact]
+    public void DataFrameResultIsAnHtmlTable()
+    {
+        var data = Result("new DataFrame(new PrimitiveDataFrameColumn<int>(\"epoch\", new[] { 1, 2 }), new PrimitiveDataFrameColumn<double>(\"loss\", new[] { 0.75, 0.5 }))")["data"]!;
+        var html = (string)data["text/html"]!;
+        Assert.Contains("<th title=\"int\">epoch</th><th title=\"double\">loss</th>", html);
+        Assert.Contains("<tr><th>1</th><td>2</td><td>0.5</td></tr>", html);
+    }
+
+    [Fact]
+    public void PlotlyChartsCarryPlotlyJsOnceAndNeverACdn()
+    {
+        var charts = new[] { "Chart.Column<double, string, string>(new[] { 0.9, 0.8 }, new[] { \"cnn\", \"resnet\" })", "Chart.Point<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 })" }
+            .Select(code => (string)Result(code)["data"]!["text/html"]!).ToList();
+        Assert.Contains("plotly.js v2.28.0", charts[0]);
+        Assert.DoesNotContain("plotly.js v2.28.0", charts[1]);
+        Assert.All(charts, html => Assert.DoesNotContain("<script src", html));
+        Assert.DoesNotMatch("cdn|https?://", charts[1]);
+    }
+
+    [Fact]
+    public void DisplayHandleUpdatesTheSameOutputWithRichData()
+    {
+        var (reply, outputs) = _kernel.Execute("var shown = display(new HtmlContent(\"<b>one</b>\"));\nshown.Update(new HtmlContent(\"<b>two</b>\"));");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        var display = outputs.Single(m => m.MessageType == "display_data").Content;
+        var update = outputs.Single(m => m.MessageType == "update_display_data").Content;
+        Assert.Equal("<b>one</b>", (string?)display["data"]!["text/html"]);
+        Assert.Equal("<b>two</b>", (string?)update["data"]!["text/html"]);
+        Assert.Equal((string?)display["transient"]!["display_id"], (string?)update["transient"]!["display_id"]);
+    }
+
+    [Fact]
+    public void ProgressBarShowsThenUpdatesInPlace()
+    {
+        var (_, outputs) = _kernel.Execute("using (var bar = progress(\"steps\", 3)) { for (var i = 0; i < 3; i++) bar.Advance(); }");
+        var first = outputs.First(m => m.MessageType == "display_data").Content;
+        var last = outputs.Last(m => m.MessageType == "update_display_data").Content;
+        Assert.Equal((string?)first["transient"]!["display_id"], (string?)last["transient"]!["display_id"]);
+        Assert.StartsWith("steps 100% |", (string?)last["data"]!["text/plain"]);
+        Assert.Contains("phosphene-progress", (string?)last["data"]!["text/html"]);
+    }
+
+    [Fact]
+    public void CellsMixMagicLinesAndCSharpInOrder()
+    {
+        var (reply, outputs) = _kernel.Execute("var mixed = 2;\n%timeit --runs 2 --loops 10 mixed * 3\nvar after = mixed + 1;\nafter");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        var timing = (string?)outputs.Single(m => m.MessageType == "display_data").Content["data"]!["text/plain"];
+        Assert.Matches(@"per loop \(mean ± std\. dev\. of 2 runs, 10 loops each\)$", timing);
+        Assert.Equal("3", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
+    public void ModuloContinuationLineStaysCSharp()
+        => Assert.Equal("2", (string?)Result("var divisor = 4;\nvar remainder = 10\n%divisor;\nremainder")["data"]!["text/plain"]);
+
+    [Fact]
+    public void MagicErrorNamesTheFixAndLeavesTheSessionIntact()
+    {
+        _kernel.Execute("var kept = 5;");
+        var (reply, outputs) = _kernel.Execute("%timeit --runz 3 1 + 1");
+        Assert.Equal("error", (string?)reply.Content["status"]);
+        var error = Assert.Single(outputs, m => m.MessageType == "error");
+        Assert.Equal("MagicError", (string?)error.Content["ename"]);
+        Assert.Equal("%timeit has no option '--runz'; did you mean '--runs'? (see %timeit --help)", (string?)error.Content["evalue"]);
+        Assert.Equal("unknown magic '%tiemit'; did you mean '%timeit'? (%lsmagic lists the magics)",
+            (string?)_kernel.Execute("%tiemit 1").Reply.Content["evalue"]);
+        Assert.Equal("6", (string?)Result("kept + 1")["data"]!["text/plain"]);
+    }
+
+    [Fact]
+    public void AsBindsTheResultAndUnderscoreIsTheLast()
+    {
+        _kernel.Execute("%timeit --runs 3 --loops 1 --as timing 1 + 1");
+        Assert.Equal("3", (string?)Result("timing.Runs")["data"]!["text/plain"]);
+        Assert.Equal("1", (string?)Result("_.Loops")["data"]!["text/plain"]);
+    }
+
+    [Fact]
+    public void TimeCellMagicKeepsDeclarationsAndReportsErrorsAtTheCellsLines()
+    {
+        var (reply, outputs) = _kernel.Execute("%%time\nvar timedValue = 21 * 2;\ntimedValue");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        Assert.Contains(outputs, m => m.MessageType == "stream" && ((string?)m.Content["text"])!.Contains("Wall time: "));
+        Assert.Equal("42", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+
+        var failing = _kernel.Execute("%%time\nvar x = 1;\nthrow new InvalidOperationException(\"late\");").Reply;
+        Assert.Equal("InvalidOperationException", (string?)failing.Content["ename"]);
+        Assert.Equal($"   at cell [{(int)failing.Content["execution_count"]!}], line 3", (string?)failing.Content["traceback"]![1]);
+    }
+
+    [Fact]
+    public void MagicHelpGoesToThePager()
+    {
+        var (reply, _) = _kernel.Execute("%timeit?");
+        var page = reply.Content["payload"]!.AsArray().Single()!;
+        Assert.Equal("page", (string?)page["source"]);
+        Assert.StartsWith("%timeit [--option value | --flag] … <code>", (string?)page["data"]!["text/plain"]);
+        Assert.Contains("--runs int", (string?)page["data"]!["text/plain"]);
+    }
+
+    [Fact]
+    public void MagicNamesAndOptionsComplete()
+    {
+        (int, int, List<string?>) Complete(string code)
+        {
+            var request = _kernel.Send(Channel.Shell, "complete_request", new JsonObject { ["code"] = code, ["cursor_pos"] = code.Length });
+            var reply = _kernel.Reply(Channel.Shell);
+            _kernel.Outputs(request);
+            return ((int)reply.Content["cursor_start"]!, (int)reply.Content["cursor_end"]!, reply.Content["matches"]!.AsArray().Select(m => (string?)m).ToList());
+        }
+        var names = Complete("%tim");
+        Assert.Equal((1, 4), (names.Item1, names.Item2));
+        Assert.Equal(["time", "timeit"], names.Item3);
+        var options = Complete("%timeit --ru");
+        Assert.Equal((8, 12), (options.Item1, options.Item2));
+        Assert.Equal(["--runs"], options.Item3);
+        Assert.Equal(["html"], Complete("%%htm").Item3);
+        Assert.Contains("WriteLine", Complete("Console.WriteL").Item3);
+    }
+}
