@@ -21,6 +21,8 @@ internal sealed class Lbfgs
 
     /// <summary>Iterations of the last <see cref="Minimize"/>.</summary>
     public int Iterations { get; private set; }
+    /// <summary>Objective evaluations of the last <see cref="Minimize"/> (iterations plus line-search trials).</summary>
+    public int Evaluations { get; private set; }
     /// <summary>Whether the last run met a tolerance before the iteration limit.</summary>
     public bool Converged { get; private set; }
 
@@ -36,6 +38,7 @@ internal sealed class Lbfgs
         var x = start.detach().clone().DetachFromDisposeScope();
         var (f, g) = objective(x);
         g = g.DetachFromDisposeScope();
+        Evaluations = 1;
         Iterations = 0;
         Converged = false;
         try
@@ -98,7 +101,7 @@ internal sealed class Lbfgs
     }
 
     /// <summary>Backtracking until the Armijo condition holds; null when no step decreases the objective.</summary>
-    static (Tensor? X, double F, Tensor G) LineSearch(Func<Tensor, (double, Tensor)> objective, Tensor x, double f,
+    (Tensor? X, double F, Tensor G) LineSearch(Func<Tensor, (double, Tensor)> objective, Tensor x, double f,
                                                       double slope, Tensor direction, double step)
     {
         const double c1 = 1e-4;
@@ -106,6 +109,7 @@ internal sealed class Lbfgs
         {
             var candidate = x.add(direction.mul(step));
             var (fc, gc) = objective(candidate);
+            Evaluations++;
             if (double.IsFinite(fc) && fc <= f + c1 * step * slope) return (candidate, fc, gc);
             // Minimiser of the quadratic through f, the slope and fc, kept within [0.1, 0.5] of the step.
             double quadratic = double.IsFinite(fc) ? -slope * step * step / (2 * (fc - f - slope * step)) : 0.1 * step;

@@ -49,8 +49,8 @@ public sealed class LogisticRegressionProbe : Probe
     /// <summary>Mean inner cross-validated accuracy per value of <see cref="CGrid"/> (empty unless C was chosen).</summary>
     public IReadOnlyList<double> CGridScores { get; private set; } = [];
 
-    /// <summary>L-BFGS iterations of the final fit, and whether it converged.</summary>
-    public (int Iterations, bool Converged) Optimisation { get; private set; }
+    /// <summary>L-BFGS iterations and objective evaluations of the final fit, and whether it converged.</summary>
+    public (int Iterations, int Evaluations, bool Converged) Optimisation { get; private set; }
 
     /// <summary>Weights D'×K (float64, D' the width after PCA); null before fitting.</summary>
     public Tensor? Coefficients => weights?.narrow(0, 0, weights.shape[0] - 1);
@@ -87,7 +87,7 @@ public sealed class LogisticRegressionProbe : Probe
         var lbfgs = new Lbfgs { GradientTolerance = Tolerance, MaxIterations = MaxIterations };
         weights = Solve(lbfgs, features, labels, k, chosen, null);
         ChosenC = chosen;
-        Optimisation = (lbfgs.Iterations, lbfgs.Converged);
+        Optimisation = (lbfgs.Iterations, lbfgs.Evaluations, lbfgs.Converged);
     }
 
     double ChooseC(Tensor features, Tensor labels, int k)
@@ -127,20 +127,23 @@ public sealed class LogisticRegressionProbe : Probe
         long n = x.shape[0], d = x.shape[1];
         double penalty = 1.0 / (c * n);
         using var outer = NewDisposeScope();
+        // The intercept is a weight on a constant feature: one matrix product gives the logits, one the gradient.
+        var xa = cat([x, ones(n, 1, dtype: ScalarType.Float64)], 1);
+        var xat = xa.t().contiguous();
         var onehot = nn.functional.one_hot(labels, k).to(ScalarType.Float64);
+        var rows = labels.unsqueeze(1);
         var mask = ones(d + 1, 1, dtype: ScalarType.Float64);
         mask[d] = 0;   // the intercept row is not penalised
         (double, Tensor) Objective(Tensor theta)
         {
             using var scope = NewDisposeScope();
             var w = theta.view(d + 1, k);
-            var logits = Logits(x, w);
-            var logZ = logits.logsumexp(1, keepdim: true);
-            double nll = logZ.sub(logits.mul(onehot).sum(1, keepdim: true)).mean().item<double>();
+            var logp = xa.mm(w).log_softmax(1);
+            double nll = -logp.gather(1, rows).mean().item<double>();
             var masked = w.mul(mask);
             double value = nll + 0.5 * penalty * masked.square().sum().item<double>();
-            var residual = logits.sub(logZ).exp().sub(onehot).div(n);
-            var gradient = cat([x.t().mm(residual), residual.sum(0, keepdim: true)], 0).add(masked.mul(penalty));
+            var residual = logp.exp_().sub_(onehot);
+            var gradient = xat.mm(residual).div_(n).add_(masked.mul_(penalty));
             return (value, gradient.flatten().MoveToOuterDisposeScope());
         }
         var start = warmStart?.flatten() ?? zeros((d + 1) * k, dtype: ScalarType.Float64);
