@@ -37,8 +37,11 @@ public sealed class LogisticRegressionProbe : Probe
     /// <summary>Number of classes K; default the largest training label + 1.</summary>
     public int? Classes { get; init; }
 
-    /// <summary>Convergence tolerance on the largest gradient entry of the mean-scaled objective; default 1e-8.</summary>
-    public double Tolerance { get; init; } = 1e-8;
+    /// <summary>
+    /// Convergence tolerance on the largest gradient entry of the mean-scaled objective (scikit-learn's <c>tol</c>, whose
+    /// default is 1e-4); default 1e-6.
+    /// </summary>
+    public double Tolerance { get; init; } = 1e-6;
 
     /// <summary>L-BFGS iteration limit; default 1000.</summary>
     public int MaxIterations { get; init; } = 1000;
@@ -107,7 +110,7 @@ public sealed class LogisticRegressionProbe : Probe
             Tensor? warm = null;
             for (int i = 0; i < grid.Length; i++)
             {
-                var lbfgs = new Lbfgs { GradientTolerance = Math.Max(Tolerance, 1e-6), MaxIterations = MaxIterations };
+                var lbfgs = new Lbfgs { GradientTolerance = Math.Max(Tolerance, 1e-5), MaxIterations = MaxIterations };
                 var w = Solve(lbfgs, xTrain, yTrain, k, grid[i], warm);
                 warm?.Dispose();
                 warm = w;

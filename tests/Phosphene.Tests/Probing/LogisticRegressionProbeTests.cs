@@ -21,7 +21,7 @@ public class LogisticRegressionProbeTests
         using var scope = NewDisposeScope();
         var (x, y) = Blobs(400);
         var (xTest, yTest) = Blobs(200, seed: 1);
-        using var probe = new LogisticRegressionProbe { C = 0.05 };
+        using var probe = new LogisticRegressionProbe { C = 0.05, Tolerance = 1e-10 };
         probe.Fit(x, y);
         Assert.True(probe.Optimisation.Converged);
         var reference = ScikitLearn.Run("""
