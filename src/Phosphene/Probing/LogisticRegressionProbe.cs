@@ -131,27 +131,31 @@ public sealed class LogisticRegressionProbe : Probe
         double penalty = 1.0 / (c * n);
         using var outer = NewDisposeScope();
         // The intercept is a weight on a constant feature: one matrix product gives the logits, one the gradient.
-        var xa = cat([x, ones(n, 1, dtype: ScalarType.Float64)], 1);
+        // L-BFGS runs on columns divided by √(variance + penalty), which balances the curvature of the data term and of
+        // the penalty (a diagonal preconditioner for badly scaled activations); the penalty stays in the original
+        // units, so the optimum is scikit-learn's.
+        var scale = x.var(0, unbiased: false).add(penalty).sqrt();
+        var xa = cat([x.div(scale), ones(n, 1, dtype: ScalarType.Float64)], 1);
         var xat = xa.t().contiguous();
         var onehot = nn.functional.one_hot(labels, k).to(ScalarType.Float64);
         var rows = labels.unsqueeze(1);
-        var mask = ones(d + 1, 1, dtype: ScalarType.Float64);
-        mask[d] = 0;   // the intercept row is not penalised
+        var unscale = cat([scale.reciprocal(), zeros(1, dtype: ScalarType.Float64)]).unsqueeze(1);   // intercept not penalised
+        var rowScale = cat([scale, ones(1, dtype: ScalarType.Float64)]).unsqueeze(1);
         (double, Tensor) Objective(Tensor theta)
         {
             using var scope = NewDisposeScope();
             var w = theta.view(d + 1, k);
             var logp = xa.mm(w).log_softmax(1);
             double nll = -logp.gather(1, rows).mean().item<double>();
-            var masked = w.mul(mask);
-            double value = nll + 0.5 * penalty * masked.square().sum().item<double>();
+            var original = w.mul(unscale);                       // weights in the original units (0 for the intercept)
+            double value = nll + 0.5 * penalty * original.square().sum().item<double>();
             var residual = logp.exp_().sub_(onehot);
-            var gradient = xat.mm(residual).div_(n).add_(masked.mul_(penalty));
+            var gradient = xat.mm(residual).div_(n).add_(original.mul_(unscale).mul_(penalty));
             return (value, gradient.flatten().MoveToOuterDisposeScope());
         }
-        var start = warmStart?.flatten() ?? zeros((d + 1) * k, dtype: ScalarType.Float64);
+        var start = warmStart?.mul(rowScale).flatten() ?? zeros((d + 1) * k, dtype: ScalarType.Float64);
         using var solution = lbfgs.Minimize(Objective, start);
-        return solution.view(d + 1, k).DetachFromDisposeScope();
+        return solution.view(d + 1, k).div(rowScale).DetachFromDisposeScope();
     }
 
     static Tensor Logits(Tensor x, Tensor w) => x.mm(w.narrow(0, 0, w.shape[0] - 1)).add(w[-1]);
