@@ -5,13 +5,12 @@ namespace Phosphene.Benchmarks;
 /// <summary>The options of a benchmark command: <c>--name value</c> pairs and <c>--flag</c>s.</summary>
 sealed class CommandLine
 {
-    static readonly string[] Known = ["models", "threads", "no-peer", "methods", "images", "batch-size", "calls", "warmup", "metrics", "rows", "cols", "concepts", "iterations", "designs", "repeats"];
     static readonly string[] Flags = ["no-peer"];
     readonly Dictionary<string, string?> values;
 
     CommandLine(Dictionary<string, string?> values) => this.values = values;
 
-    public static CommandLine Parse(string[] args)
+    public static CommandLine Parse(string[] args, IReadOnlyCollection<string> known)
     {
         var values = new Dictionary<string, string?>();
         for (int i = 0; i < args.Length; i++)
@@ -19,8 +18,8 @@ sealed class CommandLine
             if (!args[i].StartsWith("--"))
                 throw new PhospheneException($"unexpected argument '{args[i]}'; options look like --name value");
             string name = args[i][2..];
-            if (!Known.Contains(name))
-                throw new PhospheneException($"unknown option '--{name}'{Suggestions.DidYouMean(name, Known)}");
+            if (!known.Contains(name))
+                throw new PhospheneException($"unknown option '--{name}'{Suggestions.DidYouMean(name, known)}");
             if (Flags.Contains(name)) values[name] = null;
             else if (i + 1 < args.Length) values[name] = args[++i];
             else throw new PhospheneException($"option '--{name}' needs a value");

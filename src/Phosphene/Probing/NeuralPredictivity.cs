@@ -1,0 +1,130 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Phosphene.Probing;
+
+/// <summary>
+/// Neural predictivity in the manner of Brain-Score (Schrimpf et al. 2018, "Brain-Score: which artificial neural network
+/// for object recognition is most brain-like?") as used by Linsley et al. (2023, "Performance-optimized deep neural
+/// networks are evolving into worse models of inferotemporal visual cortex"): a linear mapping (ridge with LOO α by
+/// default, or PLS) from a layer's features to the trial-averaged responses of every target (neuron, voxel, site) is fitted
+/// on the training inputs of each fold; the score of a fold is the median over targets of the Pearson r between
+/// predicted and recorded responses on its held-out inputs; folds are averaged, and the mean is divided by the
+/// <see cref="NoiseCeiling"/> of the responses when they include repeated trials.
+/// </summary>
+public static class NeuralPredictivity
+{
+    /// <summary>Scores how well <paramref name="features"/> predict <paramref name="responses"/>.</summary>
+    /// <param name="features">N×D features of the N stimuli (one layer, pooled).</param>
+    /// <param name="responses">N×T trial-averaged responses, or N×T×R with R repeated trials (then the ceiling is computed).</param>
+    /// <param name="mapping">The mapping; default <c>new RidgeProbe()</c> (α by leave-one-out). Must be a regressor.</param>
+    /// <param name="folds">Splits of the stimuli; default 5-fold, seeded by <paramref name="seed"/>.</param>
+    /// <param name="seed">Seed of the default folds and of the ceiling's split-halves; default 0.</param>
+    /// <param name="cancellation">Checked before every fold.</param>
+    /// <exception cref="PhospheneException">Mismatched N, a classifier mapping, or bad shapes.</exception>
+    public static PredictivityScore Score(Tensor features, Tensor responses, Probe? mapping = null,
+                                         IReadOnlyList<Fold>? folds = null, long seed = 0,
+                                         CancellationToken cancellation = default)
+    {
+        if (features.dim() != 2) throw new PhospheneException($"predictivity needs features N×D, got [{string.Join(", ", features.shape)}]");
+        if (responses.dim() is < 1 or > 3 || responses.shape[0] != features.shape[0])
+            throw new PhospheneException(
+                $"features describe {features.shape[0]} stimuli but responses have shape [{string.Join(", ", responses.shape)}]; " +
+                "pass responses N×T (or N×T×R with trials) for the same stimuli in the same order");
+        mapping ??= new RidgeProbe { Seed = seed };
+        if (mapping.Task != ProbeTask.Regression)
+            throw new PhospheneException($"the mapping must be a regressor (ridge or pls), got '{mapping.Name}'");
+        folds ??= CrossValidation.KFold(features.shape[0], 5, seed);
+        using var scope = NewDisposeScope();
+        var mean = responses.dim() == 3 ? responses.to(ScalarType.Float64).mean([2]) : Probe.AsMatrix(responses).to(ScalarType.Float64);
+        long targets = mean.shape[1];
+        var perTarget = new double[targets];
+        var foldScores = new double[folds.Count];
+        for (int f = 0; f < folds.Count; f++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var foldScope = NewDisposeScope();
+            var train = tensor(folds[f].Train);
+            var test = tensor(folds[f].Test);
+            using var fitted = mapping.CloneUnfitted().Fit(features.index_select(0, train), mean.index_select(0, train));
+            var r = ProbeMetrics.Pearson(mean.index_select(0, test), fitted.Predict(features.index_select(0, test)));
+            for (int t = 0; t < targets; t++) perTarget[t] += r[t] / folds.Count;
+            foldScores[f] = Median(r);
+        }
+        var ceiling = responses.dim() == 3 && responses.shape[2] >= 2 ? NoiseCeiling.Compute(responses, seed: seed) : null;
+        return new PredictivityScore(perTarget, foldScores, ceiling);
+    }
+
+    /// <summary>Scores every captured layer against the same responses (one mapping per layer, same folds).</summary>
+    /// <param name="activations">Layer → N×D features of the stimuli.</param>
+    /// <param name="responses">N×T, or N×T×R with trials.</param>
+    /// <param name="mapping">Default ridge with LOO α.</param>
+    /// <param name="folds">Number of folds over stimuli; default 5.</param>
+    /// <param name="seed">Seed of the folds and the ceiling; default 0.</param>
+    /// <param name="progress">One report per layer.</param>
+    /// <param name="cancellation">Checked before every fold.</param>
+    public static PredictivityResult Layers(LayerActivations activations, Tensor responses, Probe? mapping = null, int folds = 5,
+                                            long seed = 0, IProgress<ProbingProgress>? progress = null,
+                                            CancellationToken cancellation = default)
+    {
+        if (responses.dim() < 1 || responses.shape[0] != activations.Count)
+            throw new PhospheneException(
+                $"activations describe {activations.Count} stimuli but responses have shape [{string.Join(", ", responses.shape)}]; " +
+                "pass responses for the same stimuli in the same order");
+        var splits = CrossValidation.KFold(activations.Count, folds, seed);
+        var scores = new Dictionary<string, PredictivityScore>();
+        for (int i = 0; i < activations.Layers.Count; i++)
+        {
+            var layer = activations.Layers[i];
+            scores[layer] = Score(activations[layer], responses, mapping, splits, seed, cancellation);
+            progress?.Report(new ProbingProgress($"predictivity {layer}", i + 1, activations.Layers.Count));
+        }
+        return new PredictivityResult(activations.Layers, scores);
+    }
+
+    /// <summary>
+    /// Reads recorded responses from a CSV file: either wide (one row per stimulus, one numeric column per target; a
+    /// header row is skipped when it is not numeric) giving N×T, or long with the header
+    /// <c>stimulus,target,trial,response</c> (0-based integer indices) giving N×T×R.
+    /// </summary>
+    /// <exception cref="PhospheneException">Missing file, ragged rows or unparsable numbers (with the line number).</exception>
+    public static Tensor LoadResponsesCsv(string path)
+    {
+        if (!File.Exists(path)) throw new PhospheneException($"response file '{path}' does not exist");
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
+        if (lines.Length == 0) throw new PhospheneException($"response file '{path}' is empty");
+        var header = lines[0].Split(',').Select(c => c.Trim().ToLowerInvariant()).ToArray();
+        bool hasHeader = !double.TryParse(header[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        if (hasHeader && header.SequenceEqual(["stimulus", "target", "trial", "response"]))
+        {
+            var rows = lines.Skip(1).Select((l, i) => Numbers(l, path, i + 2)).ToArray();
+            foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+                if (row.Length != 4 || row[..3].Any(v => v < 0 || v != Math.Floor(v)))
+                    throw new PhospheneException($"{path}:{i + 2}: expected stimulus,target,trial (non-negative integers),response");
+            int n = (int)rows.Max(r => r[0]) + 1, t = (int)rows.Max(r => r[1]) + 1, trials = (int)rows.Max(r => r[2]) + 1;
+            var data = Enumerable.Repeat(float.NaN, n * t * trials).ToArray();
+            foreach (var row in rows) data[((int)row[0] * t + (int)row[1]) * trials + (int)row[2]] = (float)row[3];
+            if (data.Any(float.IsNaN))
+                throw new PhospheneException($"{path}: some (stimulus, target, trial) cells are missing; every stimulus needs every target on every trial");
+            return tensor(data, [n, t, trials]);
+        }
+        var body = (hasHeader ? lines.Skip(1) : lines).Select((l, i) => Numbers(l, path, i + (hasHeader ? 2 : 1))).ToArray();
+        int width = body[0].Length;
+        for (int i = 0; i < body.Length; i++)
+            if (body[i].Length != width)
+                throw new PhospheneException($"{path}:{i + (hasHeader ? 2 : 1)}: {body[i].Length} values but the first row has {width}");
+        return tensor(body.SelectMany(r => r).Select(v => (float)v).ToArray(), [body.Length, width]);
+    }
+
+    static double[] Numbers(string line, string path, int lineNumber) =>
+        line.Split(',').Select(c => double.TryParse(c.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new PhospheneException($"{path}:{lineNumber}: '{c.Trim()}' is not a number")).ToArray();
+
+    internal static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,182 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Phosphene.Probing;
+
+/// <summary>What a probe predicts: class labels or continuous targets.</summary>
+public enum ProbeTask
+{
+    /// <summary>Class labels: int64 N in [0, K); scored by accuracy.</summary>
+    Classification,
+    /// <summary>Continuous targets: float N or N×T; scored by R² averaged over targets.</summary>
+    Regression,
+}
+
+/// <summary>
+/// The shared base of the linear read-outs (probes) fitted on frozen features: the same fit / predict / score shape
+/// for every probe, as scikit-learn estimators have, with input validation and optional randomised PCA in front.
+/// </summary>
+/// <remarks>
+/// Features are N×D (any float dtype; converted internally). Classifiers take int64 labels N in [0, K); regressors
+/// take float targets N (one target) or N×T. A probe owns its fitted tensors and disposes them.
+/// </remarks>
+public abstract class Probe : IDisposable
+{
+    RandomizedPca? pca;
+
+    /// <summary>The registry name of the probe: <c>logistic</c>, <c>ridge</c>, <c>pls</c>, <c>mlp-3dpc</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Whether the probe classifies or regresses.</summary>
+    public abstract ProbeTask Task { get; }
+
+    /// <summary>
+    /// When set, features are first reduced to this many principal components by a memory-bounded randomised PCA
+    /// (<see cref="RandomizedPca"/>) fitted on the training features; null (default) uses the features as they are.
+    /// </summary>
+    public int? PcaComponents { get; init; }
+
+    /// <summary>Seed of every random choice of the fit (PCA sketch, inner splits, dropout); default 0.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>The feature dimension D the probe was fitted on (before PCA); 0 before fitting.</summary>
+    public long FeatureCount { get; private set; }
+
+    /// <summary>True once <see cref="Fit"/> has run.</summary>
+    public bool IsFitted { get; private set; }
+
+    /// <summary>The PCA fitted in front of the probe, when <see cref="PcaComponents"/> is set.</summary>
+    public RandomizedPca? Pca => pca;
+
+    /// <summary>Fits the probe on features N×D and targets (labels N, or targets N / N×T); returns this probe.</summary>
+    /// <exception cref="PhospheneException">Shapes, dtypes or values that do not fit; the message names the fix.</exception>
+    public Probe Fit(Tensor features, Tensor targets)
+    {
+        CheckFeatures(features, "fit");
+        CheckTargets(features, targets);
+        ReleaseFit();
+        FeatureCount = features.shape[1];
+        using var scope = NewDisposeScope();
+        var x = features.to(ScalarType.Float64);
+        if (PcaComponents is int k)
+        {
+            pca = RandomizedPca.Fit(x, k, seed: Seed);
+            x = pca.Transform(x).to(ScalarType.Float64);
+        }
+        FitCore(x, Task == ProbeTask.Classification ? targets : AsMatrix(targets).to(ScalarType.Float64));
+        IsFitted = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Predictions for features N×D: int64 labels N for a classifier; float64 N×T for a regressor.
+    /// </summary>
+    /// <exception cref="PhospheneException">Not fitted yet, or features of another width than the fit's.</exception>
+    public Tensor Predict(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        return Task == ProbeTask.Classification
+            ? Decision(features).argmax(1).MoveToOuterDisposeScope()
+            : Decision(features).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Class probabilities N×K (classifiers whose model is probabilistic; others get a softmax of their scores).
+    /// </summary>
+    public Tensor PredictProbabilities(Tensor features)
+    {
+        if (Task != ProbeTask.Classification)
+            throw new PhospheneException($"probe '{Name}' is a regressor; class probabilities exist only for classifiers");
+        using var scope = NewDisposeScope();
+        return Decision(features).softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The score on held-out data: accuracy for a classifier, R² averaged over targets for a regressor (as
+    /// scikit-learn's <c>score</c>).
+    /// </summary>
+    public double Score(Tensor features, Tensor targets)
+    {
+        CheckTargets(features, targets);
+        using var scope = NewDisposeScope();
+        var predicted = Predict(features);
+        return Task == ProbeTask.Classification
+            ? ProbeMetrics.Accuracy(targets, predicted)
+            : ProbeMetrics.R2(AsMatrix(targets), predicted).Average();
+    }
+
+    /// <summary>A new, unfitted probe with the same settings (used by cross-validation).</summary>
+    public abstract Probe CloneUnfitted();
+
+    /// <summary>Scores N×K (class logits) or predictions N×T (float64) for validated float64 features.</summary>
+    Tensor Decision(Tensor features)
+    {
+        if (!IsFitted) throw new PhospheneException($"probe '{Name}' is not fitted; call Fit(features, targets) first");
+        CheckFeatures(features, "predict");
+        if (features.shape[1] != FeatureCount)
+            throw new PhospheneException(
+                $"probe '{Name}' was fitted on {FeatureCount} features but got {features.shape[1]}; " +
+                "pass features from the same layer and pooling as the fit");
+        var x = features.to(ScalarType.Float64);
+        if (pca is not null) x = pca.Transform(x).to(ScalarType.Float64);
+        return DecisionCore(x);
+    }
+
+    /// <summary>Fits on float64 features N×D' (after PCA) and labels int64 N or targets float64 N×T.</summary>
+    protected abstract void FitCore(Tensor features, Tensor targets);
+
+    /// <summary>Class scores N×K or predictions N×T for float64 features N×D'.</summary>
+    protected abstract Tensor DecisionCore(Tensor features);
+
+    /// <summary>Disposes the fitted tensors of the derived probe (called before a refit and on dispose).</summary>
+    protected abstract void ReleaseFitted();
+
+    void ReleaseFit()
+    {
+        ReleaseFitted();
+        pca?.Dispose();
+        pca = null;
+        IsFitted = false;
+    }
+
+    /// <summary>Targets as a 2-D matrix: N becomes N×1.</summary>
+    internal static Tensor AsMatrix(Tensor targets) => targets.dim() == 1 ? targets.unsqueeze(1) : targets;
+
+    void CheckFeatures(Tensor features, string purpose)
+    {
+        if (features.dim() != 2)
+            throw new PhospheneException(
+                $"probe '{Name}' ({purpose}) expects features N×D, got [{string.Join(", ", features.shape)}]; " +
+                "pool or flatten activations first (SpatialPooling)");
+        if (!features.is_floating_point())
+            throw new PhospheneException($"probe '{Name}' ({purpose}) expects floating-point features, got {features.dtype}");
+        if (features.shape[0] == 0) throw new PhospheneException($"probe '{Name}' ({purpose}) got no examples (N = 0)");
+    }
+
+    void CheckTargets(Tensor features, Tensor targets)
+    {
+        if (targets.shape.Length == 0 || targets.shape[0] != features.shape[0])
+            throw new PhospheneException(
+                $"probe '{Name}': features have {features.shape[0]} rows but targets have " +
+                $"{(targets.shape.Length == 0 ? "none (a scalar)" : targets.shape[0].ToString())}; pass one target row per example");
+        if (Task == ProbeTask.Classification)
+        {
+            if (targets.dim() != 1 || targets.dtype != ScalarType.Int64)
+                throw new PhospheneException(
+                    $"probe '{Name}' is a classifier and expects int64 labels N, got {targets.dtype} [{string.Join(", ", targets.shape)}]");
+            using var scope = NewDisposeScope();
+            if (targets.min().item<long>() < 0)
+                throw new PhospheneException($"probe '{Name}': labels must be class indices 0..K-1, found a negative label");
+        }
+        else if (targets.dim() > 2 || !targets.is_floating_point())
+            throw new PhospheneException(
+                $"probe '{Name}' is a regressor and expects float targets N or N×T, got {targets.dtype} [{string.Join(", ", targets.shape)}]");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        ReleaseFit();
+        GC.SuppressFinalize(this);
+    }
+}

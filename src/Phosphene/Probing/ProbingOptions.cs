@@ -1,0 +1,29 @@
+namespace Phosphene.Probing;
+
+/// <summary>How <see cref="LayerProbing"/> reads out layers: which probe, pooling, folds, permutations and seed.</summary>
+public sealed record ProbingOptions
+{
+    /// <summary>The probe to fit (a template; it is cloned per fold and layer). Default logistic regression, C = 1.</summary>
+    public Probe Probe { get; init; } = new LogisticRegressionProbe();
+
+    /// <summary>Spatial pooling of convolutional layers; default flatten.</summary>
+    public SpatialPooling Pooling { get; init; } = SpatialPooling.Flatten;
+
+    /// <summary>Cross-validation folds (stratified for classifiers); default 5.</summary>
+    public int Folds { get; init; } = 5;
+
+    /// <summary>Label permutations for the chance level; default 0 (none).</summary>
+    public int Permutations { get; init; }
+
+    /// <summary>The held-out score; default accuracy for classifiers, R² for regressors.</summary>
+    public ProbeMetric? Metric { get; init; }
+
+    /// <summary>Refit each layer's probe on all examples after cross-validation, for reuse on new data; default true.</summary>
+    public bool Refit { get; init; } = true;
+
+    /// <summary>Examples per forward pass while capturing; default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Seed of the folds and permutations; default 0.</summary>
+    public long Seed { get; init; }
+}

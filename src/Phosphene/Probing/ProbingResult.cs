@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+
+namespace Phosphene.Probing;
+
+/// <summary>
+/// Probes read out of layers: the mean held-out score and its SEM per layer, chance levels, the cross-validated fold
+/// probes and one probe per layer refitted on all examples, for reuse on new data. Disposing it disposes the probes.
+/// </summary>
+public sealed class ProbingResult : IDisposable
+{
+    internal ProbingResult(string probeName, ProbeMetric metric, SpatialPooling pooling, IReadOnlyList<string> layers,
+                           IReadOnlyDictionary<string, CrossValidatedScore> details, IReadOnlyDictionary<string, Probe> probes)
+    {
+        ProbeName = probeName;
+        Metric = metric;
+        Pooling = pooling;
+        Layers = layers;
+        Details = details;
+        Probes = probes;
+        Scores = layers.ToDictionary(l => l, l => details[l].Mean);
+        Sem = layers.ToDictionary(l => l, l => details[l].Sem);
+        Chance = layers.ToDictionary(l => l, l => details[l].Chance);
+    }
+
+    /// <summary>The registry name of the probe.</summary>
+    public string ProbeName { get; }
+
+    /// <summary>The held-out score.</summary>
+    public ProbeMetric Metric { get; }
+
+    /// <summary>The spatial pooling the features were taken with.</summary>
+    public SpatialPooling Pooling { get; }
+
+    /// <summary>The layers, in the order given (<c>features</c> when features were given directly).</summary>
+    public IReadOnlyList<string> Layers { get; }
+
+    /// <summary>Layer → mean held-out score over folds.</summary>
+    public IReadOnlyDictionary<string, double> Scores { get; }
+
+    /// <summary>Layer → standard error of the mean over folds.</summary>
+    public IReadOnlyDictionary<string, double> Sem { get; }
+
+    /// <summary>Layer → chance level from label permutations (NaN when none were run).</summary>
+    public IReadOnlyDictionary<string, double> Chance { get; }
+
+    /// <summary>Layer → fold scores, fold probes and permutation null.</summary>
+    public IReadOnlyDictionary<string, CrossValidatedScore> Details { get; }
+
+    /// <summary>Layer → the probe refitted on all examples (empty when refitting was off).</summary>
+    public IReadOnlyDictionary<string, Probe> Probes { get; }
+
+    /// <summary>The layer with the highest mean score.</summary>
+    public string BestLayer => Layers.OrderByDescending(l => Scores[l]).First();
+
+    /// <summary>Predictions of <paramref name="layer"/>'s refitted probe for new features of that layer (same pooling).</summary>
+    public Tensor Predict(string layer, Tensor features) =>
+        Probes.TryGetValue(layer, out var p) ? p.Predict(features)
+        : throw new PhospheneException(
+            $"no refitted probe for layer '{layer}'{Suggestions.DidYouMean(layer, Probes.Keys)}" +
+            (Probes.Count == 0 ? "; probe with Refit = true to keep one" : $" (layers: {string.Join(", ", Probes.Keys)})"));
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join(Environment.NewLine,
+        Layers.Select(l => $"{l}: {Details[l]}").Prepend($"{ProbeName} probe, {Metric}, pooling {Pooling}"));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var d in Details.Values) d.Dispose();
+        foreach (var p in Probes.Values) p.Dispose();
+    }
+}

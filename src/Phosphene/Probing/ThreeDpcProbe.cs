@@ -1,0 +1,153 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Phosphene.Probing;
+
+/// <summary>
+/// The linear read-out protocol of the 3D-PC benchmark (Linsley et al. 2024, "The 3D-PC: a benchmark for visual
+/// perspective taking in humans and machines"): BatchNorm without affine parameters → dropout → linear layer, trained
+/// with AdamW (Loshchilov and Hutter 2019) on cross-entropy, with early stopping on a stratified validation split of
+/// the training data; the weights of the epoch with the lowest validation loss are kept. Registry name <c>mlp-3dpc</c>.
+/// </summary>
+/// <remarks>
+/// Trains in float32 with mini-batches shuffled by a generator seeded with <see cref="Probe.Seed"/>; initial weights and
+/// dropout masks follow <c>torch.manual_seed(Seed)</c>, set at the start of the fit.
+/// </remarks>
+public sealed class ThreeDpcProbe : Probe
+{
+    Sequential? network;
+    long classes;
+
+    /// <inheritdoc />
+    public override string Name => "mlp-3dpc";
+
+    /// <inheritdoc />
+    public override ProbeTask Task => ProbeTask.Classification;
+
+    /// <summary>Dropout probability before the linear layer; default 0.5.</summary>
+    public double Dropout { get; init; } = 0.5;
+
+    /// <summary>AdamW learning rate; default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>AdamW decoupled weight decay; default 1e-2 (PyTorch's AdamW default).</summary>
+    public double WeightDecay { get; init; } = 1e-2;
+
+    /// <summary>Epoch limit; default 100.</summary>
+    public int MaxEpochs { get; init; } = 100;
+
+    /// <summary>Epochs without a lower validation loss before stopping; default 10.</summary>
+    public int Patience { get; init; } = 10;
+
+    /// <summary>Mini-batch size; default 128.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Fraction of the training data held out for early stopping; default 0.2.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Number of classes K; default the largest training label + 1.</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>Epochs trained, and the epoch (1-based) whose weights were kept.</summary>
+    public (int Epochs, int BestEpoch) Training { get; private set; }
+
+    /// <inheritdoc />
+    public override Probe CloneUnfitted() => new ThreeDpcProbe
+    {
+        Dropout = Dropout, LearningRate = LearningRate, WeightDecay = WeightDecay, MaxEpochs = MaxEpochs, Patience = Patience,
+        BatchSize = BatchSize, ValidationFraction = ValidationFraction, Classes = Classes, PcaComponents = PcaComponents, Seed = Seed,
+    };
+
+    /// <inheritdoc />
+    protected override void FitCore(Tensor features, Tensor labels)
+    {
+        if (!(Dropout >= 0 && Dropout < 1)) throw new PhospheneException($"mlp-3dpc probe: dropout must lie in [0, 1), got {Dropout}");
+        if (!(ValidationFraction > 0 && ValidationFraction < 1))
+            throw new PhospheneException($"mlp-3dpc probe: validation fraction must lie strictly between 0 and 1, got {ValidationFraction}");
+        if (BatchSize < 1 || MaxEpochs < 1 || Patience < 1)
+            throw new PhospheneException("mlp-3dpc probe: batch size, epochs and patience must each be at least 1");
+        classes = Math.Max(2, Classes ?? labels.max().item<long>() + 1);
+        long d = features.shape[1];
+        var (trainRows, validationRows) = ValidationSplit(labels);
+        var x = features.to(ScalarType.Float32);
+        var xTrain = x.index_select(0, trainRows);
+        var yTrain = labels.index_select(0, trainRows);
+        var xValid = x.index_select(0, validationRows);
+        var yValid = labels.index_select(0, validationRows);
+
+        manual_seed(Seed);
+        var net = nn.Sequential(
+            ("norm", nn.BatchNorm1d(d, affine: false)),
+            ("dropout", nn.Dropout(Dropout)),
+            ("linear", nn.Linear(d, classes, dtype: ScalarType.Float32)));
+        using var optimizer = optim.AdamW(net.parameters(), LearningRate, weight_decay: WeightDecay);
+        using var shuffle = new Generator(unchecked((ulong)Seed));
+        double bestLoss = double.PositiveInfinity;
+        Dictionary<string, Tensor>? best = null;
+        int epoch = 0, bestEpoch = 0;
+        long n = xTrain.shape[0];
+        for (epoch = 1; epoch <= MaxEpochs && epoch - bestEpoch <= Patience; epoch++)
+        {
+            net.train();
+            using (var scope = NewDisposeScope())
+            {
+                var order = randperm(n, generator: shuffle);
+                for (long start = 0; start < n; start += BatchSize)
+                {
+                    using var batchScope = NewDisposeScope();
+                    var rows = order.narrow(0, start, Math.Min(BatchSize, n - start));
+                    if (rows.shape[0] < 2) continue;             // batch norm needs two examples in training mode
+                    optimizer.zero_grad();
+                    var loss = nn.functional.cross_entropy(net.call(xTrain.index_select(0, rows)), yTrain.index_select(0, rows));
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
+            net.eval();
+            using (var scope = NewDisposeScope())
+            using (no_grad())
+            {
+                double validationLoss = nn.functional.cross_entropy(net.call(xValid), yValid).item<float>();
+                if (validationLoss < bestLoss - 1e-7)
+                {
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    if (best is not null) foreach (var t in best.Values) t.Dispose();
+                    best = net.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone().DetachFromDisposeScope());
+                }
+            }
+        }
+        if (best is not null)
+        {
+            net.load_state_dict(best);
+            foreach (var t in best.Values) t.Dispose();
+        }
+        net.eval();
+        network = net;
+        Training = (epoch - 1, bestEpoch);
+    }
+
+    (Tensor Train, Tensor Validation) ValidationSplit(Tensor labels)
+    {
+        long n = labels.shape[0];
+        int folds = (int)Math.Clamp(Math.Round(1 / ValidationFraction), 2, n);
+        if (n < 4) throw new PhospheneException($"mlp-3dpc probe needs at least 4 training examples for its validation split, got {n}");
+        var fold = CrossValidation.StratifiedKFold(labels, folds, Seed)[0];
+        return (tensor(fold.Train), tensor(fold.Test));
+    }
+
+    /// <inheritdoc />
+    protected override Tensor DecisionCore(Tensor features)
+    {
+        using var noGrad = no_grad();
+        return network!.call(features.to(ScalarType.Float32)).to(ScalarType.Float64);
+    }
+
+    /// <inheritdoc />
+    protected override void ReleaseFitted()
+    {
+        network?.Dispose();
+        network = null;
+    }
+}

@@ -1,0 +1,113 @@
+using Phosphene.Models;
+using Phosphene.Probing;
+using static TorchSharp.torch;
+
+namespace Phosphene.Tests.Probing;
+
+public class LayerProbingTests
+{
+    [Fact]
+    public void ProbesEveryLayerAndKeepsRefittedProbes()
+    {
+        using var model = ModelZoo.Create("cnn");
+        using var scope = NewDisposeScope();
+        using var g = new Generator(3);
+        // Two classes of images that differ in mean brightness: every layer of a random network separates them.
+        var labels = arange(80).remainder(2);
+        var images = rand(80, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(80, 1, 1, 1));
+        var options = new ProbingOptions { Pooling = SpatialPooling.GlobalAverage, Folds = 4, Permutations = 3 };
+        using var result = LayerProbing.Run(model, ["features.2", "classifier.1"], images, labels, options);
+        Assert.Equal(["features.2", "classifier.1"], result.Layers);
+        Assert.True(result.Scores["features.2"] > 0.95, result.ToString());
+        Assert.InRange(result.Chance["features.2"], 0.2, 0.8);
+        Assert.Equal(4, result.Details["classifier.1"].FoldScores.Count);
+        Assert.True(result.Sem["features.2"] >= 0);
+        var predicted = result.Predict("features.2", ActivationCapture.Capture(model, ["features.2"], images, SpatialPooling.GlobalAverage)["features.2"]);
+        Assert.Equal(labels.shape, predicted.shape);
+        var e = Assert.Throws<PhospheneException>(() => result.Predict("features.3", images));
+        Assert.StartsWith("no refitted probe for layer 'features.3'; did you mean 'features.2'?", e.Message);
+    }
+
+    [Fact]
+    public void FeaturesGivenDirectlyUseTheFeaturesKey()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = LogisticRegressionProbeTests.Blobs(120);
+        using var result = LayerProbing.Run(x, y, new ProbingOptions { Folds = 3 });
+        Assert.Equal(["features"], result.Layers);
+        Assert.Equal(result.Details["features"].FoldScores.Average(), result.Scores["features"], 12);
+        Assert.True(double.IsNaN(result.Chance["features"]));
+        var e = Assert.Throws<PhospheneException>(() => LayerProbing.Run(x, y.narrow(0, 0, 100)));
+        Assert.Equal("features have 120 rows but targets have 100; pass one target per example", e.Message);
+    }
+
+    [Fact]
+    public void ThreeDpcProbeLearnsAndIsDeterministic()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = LogisticRegressionProbeTests.Blobs(300, spread: 0.8);
+        var (xt, yt) = LogisticRegressionProbeTests.Blobs(200, spread: 0.8, seed: 0);
+        using var a = new ThreeDpcProbe { Seed = 2, MaxEpochs = 40 };
+        using var b = new ThreeDpcProbe { Seed = 2, MaxEpochs = 40 };
+        a.Fit(x, y);
+        b.Fit(x, y);
+        Assert.True(a.Score(xt, yt) > 0.85, $"accuracy {a.Score(xt, yt)}");
+        Assert.True(a.PredictProbabilities(xt).equal(b.PredictProbabilities(xt)).all().item<bool>());
+        Assert.InRange(a.Training.BestEpoch, 1, a.Training.Epochs);
+    }
+
+    [Fact]
+    public void ModalDifferenceVectorsFindTheLayerThatSeparatesTheClasses()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(4);
+        var labels = arange(100).remainder(2);
+        var direction = randn(16, generator: g);
+        var separated = randn(100, 16, generator: g).add(labels.to(ScalarType.Float32).unsqueeze(1).mul(direction).mul(0.8));
+        var mixed = randn(100, 16, generator: g);
+        using var activations = new LayerActivations(["early", "late"],
+            new Dictionary<string, Tensor> { ["early"] = mixed.clone(), ["late"] = separated.clone() });
+        var result = ModalDifferenceVectors.Analyse(activations, labels, classA: 1, classB: 0, folds: 5);
+        Assert.Equal("late", result.BestLayer);
+        Assert.True(result.Scores["late"] > 0.9);
+        Assert.InRange(result.Scores["early"], 0.3, 0.7);
+        // Pairwise accuracy over all pairs is the AUC: a projection that orders A above B perfectly scores 1.
+        var projections = tensor(new double[] { 0.1, 0.9, 0.2, 0.8 });
+        Assert.Equal(1.0, ModalDifferenceVectors.PairwiseAccuracy(projections, tensor(new long[] { 0, 1, 0, 1 }), 1, 0));
+        Assert.Equal(0.5, ModalDifferenceVectors.PairwiseAccuracy(projections, tensor(new long[] { 0, 1, 0, 1 }), 1, 0, [(1, 0), (3, 1)]));
+    }
+
+    [Fact]
+    public void FoldsAreStratifiedDisjointAndSeeded()
+    {
+        using var scope = NewDisposeScope();
+        var labels = tensor(Enumerable.Range(0, 90).Select(i => (long)(i < 60 ? 0 : i < 80 ? 1 : 2)).ToArray());
+        var folds = CrossValidation.StratifiedKFold(labels, 5, seed: 1);
+        Assert.Equal(5, folds.Count);
+        var l = labels.data<long>().ToArray();
+        foreach (var f in folds)
+        {
+            Assert.Equal(90, f.Train.Length + f.Test.Length);
+            Assert.Empty(f.Train.Intersect(f.Test));
+            Assert.Equal(12, f.Test.Count(i => l[i] == 0));
+            Assert.Equal(4, f.Test.Count(i => l[i] == 1));
+            Assert.Equal(2, f.Test.Count(i => l[i] == 2));
+        }
+        Assert.Equal(90, folds.SelectMany(f => f.Test).Distinct().Count());
+        Assert.Equal(folds[0].Test, CrossValidation.StratifiedKFold(labels, 5, seed: 1)[0].Test);
+        Assert.NotEqual(folds[0].Test, CrossValidation.StratifiedKFold(labels, 5, seed: 2)[0].Test);
+        var e = Assert.Throws<PhospheneException>(() => CrossValidation.KFold(3, 5));
+        Assert.Equal("cannot split 3 examples into 5 folds; use at most 3 folds", e.Message);
+    }
+
+    [Fact]
+    public void BalancedAccuracyMatchesScikitLearn()
+    {
+        using var scope = NewDisposeScope();
+        var truth = tensor(new long[] { 0, 0, 0, 0, 1, 1, 2, 2, 2, 0 });
+        var predicted = tensor(new long[] { 0, 1, 0, 0, 1, 0, 2, 1, 2, 0 });
+        // recalls: class 0 4/5, class 1 1/2, class 2 2/3
+        Assert.Equal((0.8 + 0.5 + 2.0 / 3) / 3, ProbeMetrics.BalancedAccuracy(truth, predicted), 12);
+        Assert.Equal(0.7, ProbeMetrics.Accuracy(truth, predicted), 12);
+    }
+}
