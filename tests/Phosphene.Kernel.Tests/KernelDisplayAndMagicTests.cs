@@ -134,11 +134,7 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     [Fact]
     public void InterruptStopsATimeitAndTheNextCellRuns()
     {
-        var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
-        {
-            ["code"] = "%timeit --runs 1000 --loops 1000000 Math.Sqrt(2)", ["silent"] = false, ["store_history"] = true,
-            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
-        });
+        var request = _kernel.Submit("%timeit --runs 1000 --loops 1000000 Math.Sqrt(2)");
         Thread.Sleep(1000);
         _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
         _kernel.Reply(Channel.Control);

@@ -112,14 +112,17 @@ public sealed class KernelProcess : IDisposable
         throw new TimeoutException("no output");
     }
 
+    /// <summary>Sends an ordinary execute_request for <paramref name="code"/> without waiting for it.</summary>
+    public JupyterMessage Submit(string code) => Send(Channel.Shell, "execute_request", new JsonObject
+    {
+        ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
+        ["allow_stdin"] = false, ["stop_on_error"] = true,
+    });
+
     /// <summary>Runs <paramref name="code"/>; returns the execute_reply and the iopub messages between busy and idle.</summary>
     public (JupyterMessage Reply, List<JupyterMessage> Outputs) Execute(string code)
     {
-        var request = Send(Channel.Shell, "execute_request", new JsonObject
-        {
-            ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
-            ["allow_stdin"] = false, ["stop_on_error"] = true,
-        });
+        var request = Submit(code);
         var reply = Reply(Channel.Shell);
         return (reply, Outputs(request));
     }

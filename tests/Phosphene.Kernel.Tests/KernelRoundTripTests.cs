@@ -86,11 +86,7 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     [Fact]
     public void InterruptStopsARunawayLoopAndTheNextCellRuns()
     {
-        var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
-        {
-            ["code"] = "long spins = 0;\nConsole.WriteLine(\"looping\");\nwhile (true) { spins++; }", ["silent"] = false, ["store_history"] = true,
-            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
-        });
+        var request = _kernel.Submit("long spins = 0;\nConsole.WriteLine(\"looping\");\nwhile (true) { spins++; }");
         // Interrupt once the loop runs (on a busy machine compiling the cell can take longer than any fixed wait).
         var outputs = new List<JupyterMessage>();
         while (!outputs.Any(m => m.MessageType == "stream"))
@@ -111,11 +107,7 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     [Fact]
     public void InterruptBreaksASleepingCell()
     {
-        var request = _kernel.Send(Channel.Shell, "execute_request", new JsonObject
-        {
-            ["code"] = "System.Threading.Thread.Sleep(60_000);", ["silent"] = false, ["store_history"] = true,
-            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
-        });
+        var request = _kernel.Submit("System.Threading.Thread.Sleep(60_000);");
         Thread.Sleep(1000);
         _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
         _kernel.Reply(Channel.Control);
@@ -232,13 +224,8 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     [Fact]
     public void FailedCellWithStopOnErrorAbortsTheQueuedCells()
     {
-        JsonObject Cell(string code) => new()
-        {
-            ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
-            ["allow_stdin"] = false, ["stop_on_error"] = true,
-        };
-        var failing = _kernel.Send(Channel.Shell, "execute_request", Cell("System.Threading.Thread.Sleep(500);\nthrow new Exception(\"stop\");"));
-        var queued = _kernel.Send(Channel.Shell, "execute_request", Cell("var queuedRan = true;"));
+        var failing = _kernel.Submit("System.Threading.Thread.Sleep(500);\nthrow new Exception(\"stop\");");
+        var queued = _kernel.Submit("var queuedRan = true;");
         Assert.Equal("error", (string?)_kernel.Reply(Channel.Shell).Content["status"]);
         var aborted = _kernel.Reply(Channel.Shell);
         Assert.Equal(queued.MessageId, (string?)aborted.ParentHeader["msg_id"]);
