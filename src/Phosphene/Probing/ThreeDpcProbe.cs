@@ -11,8 +11,8 @@ namespace Phosphene.Probing;
 /// the training data; the weights of the epoch with the lowest validation loss are kept. Registry name <c>mlp-3dpc</c>.
 /// </summary>
 /// <remarks>
-/// Trains in float32 with mini-batches shuffled by a generator seeded with <see cref="Probe.Seed"/>; initial weights and
-/// dropout masks follow <c>torch.manual_seed(Seed)</c>, set at the start of the fit.
+/// Trains in float32; the initial weights, the dropout masks and the mini-batch order all come from one generator seeded
+/// with <see cref="Probe.Seed"/> (the global torch seed is neither used nor changed).
 /// </remarks>
 public sealed class ThreeDpcProbe : Probe
 {
@@ -76,13 +76,21 @@ public sealed class ThreeDpcProbe : Probe
         var xValid = x.index_select(0, validationRows);
         var yValid = labels.index_select(0, validationRows);
 
-        manual_seed(Seed);
-        var net = nn.Sequential(
-            ("norm", nn.BatchNorm1d(d, affine: false)),
-            ("dropout", nn.Dropout(Dropout)),
-            ("linear", nn.Linear(d, classes, dtype: ScalarType.Float32)));
+        // The probe's own generator draws the initial weights, the dropout masks and the batch order, so a fit does
+        // not depend on (or disturb) the global torch seed that other code in the process uses.
+        using var random = new Generator(unchecked((ulong)Seed));
+        var norm = nn.BatchNorm1d(d, affine: false);
+        var linear = nn.Linear(d, classes, dtype: ScalarType.Float32);
+        using (no_grad())
+        {
+            double bound = 1 / Math.Sqrt(d);                     // PyTorch's default nn.Linear initialisation
+            linear.weight!.uniform_(-bound, bound, generator: random);
+            linear.bias!.uniform_(-bound, bound, generator: random);
+        }
+        // Dropout sits between the two in training only (applied below); in evaluation the probe is norm → linear.
+        var net = nn.Sequential(("norm", norm), ("linear", linear));
         using var optimizer = optim.AdamW(net.parameters(), LearningRate, weight_decay: WeightDecay);
-        using var shuffle = new Generator(unchecked((ulong)Seed));
+        var shuffle = random;
         double bestLoss = double.PositiveInfinity;
         Dictionary<string, Tensor>? best = null;
         int epoch = 0, bestEpoch = 0;
@@ -99,7 +107,10 @@ public sealed class ThreeDpcProbe : Probe
                     var rows = order.narrow(0, start, Math.Min(BatchSize, n - start));
                     if (rows.shape[0] < 2) continue;             // batch norm needs two examples in training mode
                     optimizer.zero_grad();
-                    var loss = nn.functional.cross_entropy(net.call(xTrain.index_select(0, rows)), yTrain.index_select(0, rows));
+                    var hidden = norm.call(xTrain.index_select(0, rows));
+                    if (Dropout > 0)
+                        hidden = hidden.mul(bernoulli(full_like(hidden, 1 - Dropout), generator: random)).div(1 - Dropout);
+                    var loss = nn.functional.cross_entropy(linear.call(hidden), yTrain.index_select(0, rows));
                     loss.backward();
                     optimizer.step();
                 }
