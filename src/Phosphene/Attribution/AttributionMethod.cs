@@ -72,7 +72,7 @@ public abstract class AttributionMethod
             var x = inputs.detach();
             var y = targets.to_type(ScalarType.Int64);
             var run = new AttributionRun(this, model, progress, cancellation);
-            run.CheckTargets(x, y);
+            run.ExpectTargets(y);
             var maps = Compute(run, x, y);
             if (maps.dim() != 3 || maps.shape[0] != x.shape[0] || maps.shape[1] != x.shape[2] || maps.shape[2] != x.shape[3])
                 throw new InvalidOperationException($"{Name} produced maps [{string.Join(", ", maps.shape)}]");

@@ -12,6 +12,8 @@ public sealed class AttributionRun
     readonly AttributionMethod method;
     readonly IProgress<AttributionProgress>? progress;
     long done, total;
+    long targetMin, targetMax;
+    bool outputsChecked;
 
     internal AttributionRun(AttributionMethod method, nn.Module<Tensor, Tensor> model, IProgress<AttributionProgress>? progress,
                             CancellationToken cancellation)
@@ -120,7 +122,10 @@ public sealed class AttributionRun
     {
         try
         {
-            return Model.call(inputs);
+            var outputs = Model.call(inputs);
+            if (!outputsChecked)
+                CheckOutputs(inputs, outputs);
+            return outputs;
         }
         catch (Exception e) when (e is not PhospheneException and not OperationCanceledException)
         {
@@ -129,19 +134,23 @@ public sealed class AttributionRun
         }
     }
 
-    internal void CheckTargets(Tensor inputs, Tensor targets)
+    // The targets' range, checked against the model's number of outputs at the first forward pass (no extra pass).
+    internal void ExpectTargets(Tensor targets)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var outputs = Forward(inputs[..1]);
-        if (outputs.dim() != 2 || outputs.shape[0] != 1)
+        targetMin = targets.min().item<long>();
+        targetMax = targets.max().item<long>();
+    }
+
+    void CheckOutputs(Tensor inputs, Tensor outputs)
+    {
+        if (outputs.dim() != 2 || outputs.shape[0] != inputs.shape[0])
             throw new PhospheneException(
-                $"{method.Name}: the model must map N×C×H×W inputs to N×K scores; for one input it gave [{string.Join(", ", outputs.shape)}]");
+                $"{method.Name}: the model must map N×C×H×W inputs to N×K scores; for {inputs.shape[0]} inputs it gave [{string.Join(", ", outputs.shape)}]");
         long classes = outputs.shape[1];
-        long min = targets.min().item<long>(), max = targets.max().item<long>();
-        if (min < 0 || max >= classes)
+        if (targetMin < 0 || targetMax >= classes)
             throw new PhospheneException(
-                $"{method.Name}: targets must be class indices in 0 … {classes - 1} (the model has {classes} outputs), got {(min < 0 ? min : max)}");
+                $"{method.Name}: targets must be class indices in 0 … {classes - 1} (the model has {classes} outputs), got {(targetMin < 0 ? targetMin : targetMax)}");
+        outputsChecked = true;
     }
 
     void Advance(long count)

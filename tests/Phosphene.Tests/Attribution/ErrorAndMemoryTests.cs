@@ -31,7 +31,7 @@ public class ErrorAndMemoryTests
         e = Assert.Throws<PhospheneException>(() => saliency.Attribute(model, x, tensor(new long[] { 0, 10 })));
         Assert.Equal("saliency: targets must be class indices in 0 … 9 (the model has 10 outputs), got 10", e.Message);
         e = Assert.Throws<PhospheneException>(() => saliency.Attribute(model, zeros(2, 3, 28, 28), tensor(new long[] { 0, 1 })));
-        Assert.Equal("cnn expects float32 images N×1×28×28, got Float32 [1, 3, 28, 28]", e.Message);
+        Assert.Equal("cnn expects float32 images N×1×28×28, got Float32 [2, 3, 28, 28]", e.Message);
         e = Assert.Throws<PhospheneException>(() => new Occlusion { Patch = 40 }.Attribute(model, x, tensor(new long[] { 0, 1 })));
         Assert.Equal("occlusion: patch must be in 1 … 28 (the image side), got 40", e.Message);
         e = Assert.Throws<PhospheneException>(() => new SobolAttribution { Grid = 23 }.Attribute(model, x, tensor(new long[] { 0, 1 })));
