@@ -83,6 +83,22 @@ public class ErrorAndMemoryTests
         Assert.True(model.training);
     }
 
+    sealed class SynchronousProgress(Action<AttributionProgress> report) : IProgress<AttributionProgress>
+    {
+        public void Report(AttributionProgress value) => report(value);
+    }
+}
+
+/// <summary>
+/// Resident memory over repeated attribution calls. Run alone (no other test class in parallel): the process's working
+/// set is only meaningful when nothing else allocates at the same time.
+/// </summary>
+[CollectionDefinition("process memory", DisableParallelization = true)]
+public sealed class ProcessMemoryCollection;
+
+[Collection("process memory")]
+public class AttributionMemoryTests
+{
     [Fact]
     public void RepeatedCallsDoNotGrowTheProcess()
     {
@@ -102,15 +118,12 @@ public class ErrorAndMemoryTests
         for (int i = 0; i < 3; i++) Round(); // warm up allocator caches
         GC.Collect();
         long before = Process.GetCurrentProcess().WorkingSet64;
+        long alive = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 25; i++) Round();
+        Assert.Equal(alive, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);   // no tensor outlives its call
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long grown = Process.GetCurrentProcess().WorkingSet64 - before;
         Assert.True(grown < 40L << 20, $"25 rounds of 6 methods grew the process by {grown >> 20} MB");
-    }
-
-    sealed class SynchronousProgress(Action<AttributionProgress> report) : IProgress<AttributionProgress>
-    {
-        public void Report(AttributionProgress value) => report(value);
     }
 }
