@@ -47,7 +47,7 @@ public readonly record struct CraftProgress(string Stage, int Done, int Total);
 /// <remarks>
 /// Any <see cref="ConceptDecomposition"/> works (the holistic paper's family: NMF, semi-NMF for signed activations,
 /// PCA, ICA, K-Means, dictionary learning). <see cref="Refine"/> is the recursive step (re-decompose one concept's
-/// crops at an earlier layer); <see cref="ClusterGraph"/> gives the holistic paper's strategic cluster graph data.
+/// crops at an earlier layer); <see cref="ClusterGraph"/> gives the holistic paper's strategic cluster graph.
 /// </remarks>
 public sealed class Craft : IDisposable
 {
@@ -262,62 +262,40 @@ public sealed class Craft : IDisposable
     }
 
     /// <summary>
-    /// Strategic cluster graph data (holistic paper, section 5): for each concept, its importance, its prevalence in
-    /// this class (share of the class images in which it is present) and its reliability (share of all given images
-    /// containing it that the model assigns to this class), plus a 2-D layout of the concept bank (its first two
-    /// principal axes) and the concepts' cosine similarities.
+    /// The strategic cluster graph of the class (holistic paper, section "Strategic cluster graph"; see
+    /// <see cref="ConceptClusterGraph"/>): the images labelled with the class are each assigned to their most
+    /// important concept (local importance with this fit's estimator), and every concept gets its prevalence (share
+    /// of the class's images in its cluster) and reliability (the model's accuracy on its cluster).
     /// </summary>
-    /// <param name="images">float32 N×C×H×W images of every class.</param>
+    /// <param name="images">float32 N×C×H×W; only those labelled <see cref="ClassIndex"/> are used, so a test set
+    /// of every class can be passed as is.</param>
     /// <param name="labels">Their true labels (N, int64).</param>
-    /// <param name="presence">A concept is present in an image when its mean coefficient over positions exceeds this
-    /// share of its 99th percentile over the images (default 0.5).</param>
-    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, double presence = 0.5)
+    /// <param name="cancellation">Stops between importance batches.</param>
+    /// <exception cref="PhospheneException">Labels do not match the images, or no image is labelled with the class.</exception>
+    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.dim() != 1 || labels.shape[0] != images.shape[0])
-            throw new PhospheneException($"labels must be a vector of {images.shape[0]} classes, got [{string.Join(", ", labels.shape)}]");
+        if (images.dim() != 4 || labels.dim() != 1 || labels.shape[0] != images.shape[0])
+            throw new PhospheneException($"labels must be a vector of {(images.dim() > 0 ? images.shape[0] : 0)} classes, one per image, got [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
-        var (u, _, _) = ConceptImportance.SpatialCoefficients(Split, Decomposition, images, Options.BatchSize);
-        var level = u.mean([1]);                                                  // N×r
-        var threshold = presence * level.quantile(0.99, 0).clamp_min(1e-12);    // r
-        var present = level.gt(threshold.unsqueeze(0));                          // N×r
-        Tensor predicted;
+        var members = labels.eq(ClassIndex).nonzero().flatten();
+        if (members.shape[0] == 0)
+            throw new PhospheneException($"none of the {images.shape[0]} images is labelled with class {ClassIndex}; the cluster graph needs images of the class");
+        var own = images.index_select(0, members);
+        var local = LocalImportance(own, null, cancellation);
+        var correct = new List<bool>((int)own.shape[0]);
         using (no_grad())
         {
-            var logits = new List<Tensor>();
-            var x = ConceptImportance.ToInput(Split, images);
+            var x = ConceptImportance.ToInput(Split, own);
             for (long s = 0; s < x.shape[0]; s += Options.BatchSize)
-                logits.Add(Split.Model.call(x.narrow(0, s, Math.Min(Options.BatchSize, x.shape[0] - s))).argmax(1));
-            predicted = cat(logits, 0);
+            {
+                using var inner = NewDisposeScope();
+                var predicted = Split.Model.call(x.narrow(0, s, Math.Min(Options.BatchSize, x.shape[0] - s))).argmax(1);
+                correct.AddRange(predicted.data<long>().ToArray().Select(p => p == ClassIndex));
+            }
         }
-        var inClass = labels.eq(ClassIndex);
-        var toClass = predicted.eq(ClassIndex);
-        long classCount = Math.Max(1, inClass.sum().item<long>());
-        var (layout, similarity) = Layout(ConceptBank);
-        var nodes = new ConceptNode[ConceptCount];
-        for (int k = 0; k < ConceptCount; k++)
-        {
-            var has = present[.., k];
-            double prevalence = (has & inClass).sum().item<long>() / (double)classCount;
-            long withConcept = has.sum().item<long>();
-            double reliability = withConcept == 0 ? 0 : (has & toClass).sum().item<long>() / (double)withConcept;
-            nodes[k] = new ConceptNode(k, Importances[k], prevalence, reliability, layout[k, 0].item<double>(), layout[k, 1].item<double>());
-        }
-        var sim = new double[ConceptCount, ConceptCount];
-        var values = similarity.contiguous().data<double>().ToArray();
-        for (int i = 0; i < ConceptCount; i++)
-            for (int j = 0; j < ConceptCount; j++) sim[i, j] = values[i * ConceptCount + j];
-        return new ConceptClusterGraph(ClassIndex, nodes, sim);
-    }
-
-    static (Tensor Layout, Tensor Similarity) Layout(Tensor bank)
-    {
-        var normalised = nn.functional.normalize(bank, p: 2, dim: 1);
-        var similarity = normalised.mm(normalised.t());
-        var centred = normalised - normalised.mean([0]);
-        var (left, singular, _) = Nmf.TopSingularTriplets(centred, 2);
-        return (left * singular.unsqueeze(0), similarity);
+        return ConceptClusterGraph.Build(ClassIndex, local, correct, ConceptBank);
     }
 
     void CheckConcept(int concept)
@@ -340,19 +318,3 @@ public sealed class Craft : IDisposable
         LocalImportances.Dispose();
     }
 }
-
-/// <summary>One concept in the strategic cluster graph.</summary>
-/// <param name="Concept">Concept index.</param>
-/// <param name="Importance">Global importance for the class.</param>
-/// <param name="Prevalence">Share of the class's images in which the concept is present.</param>
-/// <param name="Reliability">Share of the images containing the concept that the model assigns to the class.</param>
-/// <param name="X">Layout abscissa (first principal axis of the normalised concept bank).</param>
-/// <param name="Y">Layout ordinate (second principal axis).</param>
-public readonly record struct ConceptNode(int Concept, double Importance, double Prevalence, double Reliability, double X, double Y);
-
-/// <summary>The holistic paper's strategic cluster graph for one class: concepts placed by similarity, sized by
-/// prevalence, coloured by reliability (Fel et al. 2023, NeurIPS, section 5).</summary>
-/// <param name="ClassIndex">The class.</param>
-/// <param name="Nodes">One node per concept, in concept order.</param>
-/// <param name="Similarity">Cosine similarity between concept directions, r×r.</param>
-public sealed record ConceptClusterGraph(int ClassIndex, IReadOnlyList<ConceptNode> Nodes, double[,] Similarity);

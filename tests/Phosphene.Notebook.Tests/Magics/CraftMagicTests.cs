@@ -63,4 +63,20 @@ public class CraftMagicTests
         Assert.Equal("%craft decompose: option '--runs' must be 0 (no stability) or at least 2, got 1",
             Assert.Throws<MagicException>(() => context.Magic("%craft decompose --activations {torch.ones(4, 3)} --runs 1")).Message);
     }
+
+    [Fact]
+    public void ClusterGraphShowsClustersWithPrevalenceAndReliability()
+    {
+        using var scope = NewDisposeScope();
+        var phi = tensor(new double[] { .5, .2, .1, .1, .7, .0, .6, .1, .3, .2, .1, .0 }, [4, 3]);
+        var graph = ConceptClusterGraph.Build(2, phi, [true, true, false, true], eye(3, dtype: ScalarType.Float64));
+        var bundle = NotebookFormatter.Format(graph);
+        string html = bundle.Data["text/html"];
+        Assert.Contains("concept 0: prevalence 75 %, reliability 67 %", html);        // images 0, 2, 3; image 2 is wrong
+        Assert.Contains("concept 1: prevalence 25 %, reliability 100 %", html);
+        Assert.DoesNotContain("concept 2: prevalence", html);                            // nobody's main strategy: no cluster
+        Assert.Contains("\"symbol\":[\"circle\",\"x\",\"circle\"]", html);        // the misclassified image is a cross
+        Assert.Contains("\"color\":[0.6666666666666666,1,null]", html);                  // reliability fill, none for concept 2
+        Assert.Equal("Strategic cluster graph of class 2: 4 images in 2 clusters of 3 concepts", bundle.Data["text/plain"]);
+    }
 }
