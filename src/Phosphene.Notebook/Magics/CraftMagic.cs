@@ -15,7 +15,8 @@ namespace Phosphene.Notebook.Magics;
 /// <remarks>
 /// <code>
 /// %craft --model net --layer features.6 --images {xTrain} --class 3 [--concepts 10] [--patch 14] [--stride 11]
-///        [--method nmf|semi-nmf|pca|ica|kmeans|dictionary] [--importance sobol|gradient-input] [--designs 32] [--seed 0] [--as craft]
+///        [--method nmf|semi-nmf|pca|ica|kmeans|dictionary] [--importance sobol|gradient-input] [--designs 32]
+///        [--sequence sobol|halton] [--seed 0] [--as craft]
 /// %craft maps --result craft --images {x[..4]}
 /// %craft visualize --result craft --concept 2 [--steps 256]
 /// %craft decompose --activations {A} --concepts 10 --method nmf [--runs 3] [--as f]
@@ -53,6 +54,7 @@ public sealed class CraftMagic : Magic
         d.Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Methods);
         d.Option("importance", "sobol", "Importance estimator.", choices: ["sobol", "gradient-input"]);
         d.Option("designs", 32, "Sobol base designs.");
+        d.Option("sequence", "sobol", "Low-discrepancy sequence of the Sobol masks.", choices: ["sobol", "halton"]);
         d.Option("seed", 0L, "Seed of every random choice.");
         d.Option("batch-size", 64, "Images per forward batch.");
     }
@@ -89,6 +91,7 @@ public sealed class CraftMagic : Magic
             Method = invocation.Get<string>("method"),
             Importance = invocation.Get<string>("importance") == "sobol" ? ImportanceMethod.Sobol : ImportanceMethod.GradientInput,
             Designs = Positive(invocation, "designs"),
+            Sequence = invocation.Get<string>("sequence") == "halton" ? DesignSequence.Halton : DesignSequence.Sobol,
             Seed = invocation.Get<long>("seed"),
             BatchSize = Positive(invocation, "batch-size"),
         };

@@ -25,6 +25,9 @@ public sealed record CraftOptions
     /// <summary>Sobol base samples (default 32, as CRAFT).</summary>
     public int Designs { get; init; } = 32;
 
+    /// <summary>The sequence of the Sobol masks (default the Sobol sequence; Halton as an alternative).</summary>
+    public DesignSequence Sequence { get; init; } = DesignSequence.Sobol;
+
     /// <summary>Seed of every random choice (default 0).</summary>
     public long Seed { get; init; }
 
@@ -125,7 +128,7 @@ public sealed class Craft : IDisposable
         int n = (int)images.shape[0];
         var report = progress is null ? null : new Progress<int>(d => progress.Report(new CraftProgress("importance", d, n)));
         return options.Importance == ImportanceMethod.Sobol
-            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 1024, report, cancellation)
+            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 1024, report, cancellation, options.Sequence)
             : ConceptImportance.GradientInput(split, decomposition, images, classIndex);
     }
 

@@ -60,6 +60,11 @@ public class CraftMagicTests
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --method semi-nfm")).Message);
         Assert.StartsWith("unknown layer 'features.66'; did you mean 'features.6'?",
             Assert.Throws<PhospheneException>(() => context.Magic("%craft --model net --layer features.66 --images x --class 1")).Message);
+        Assert.Contains("did you mean 'halton'?",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --sequence haltn")).Message);
+        var halton = Assert.IsType<Craft>(context.Magic("%craft --model net --layer features.6 --images x --class 1 --concepts 2 --patch 14 --designs 4 --sequence halton"));
+        Assert.Equal(DesignSequence.Halton, halton.Options.Sequence);
+        Assert.Contains("4 Halton designs", NotebookFormatter.Format(halton).Data["text/html"]);
         Assert.Equal("%craft decompose: option '--runs' must be 0 (no stability) or at least 2, got 1",
             Assert.Throws<MagicException>(() => context.Magic("%craft decompose --activations {torch.ones(4, 3)} --runs 1")).Message);
     }

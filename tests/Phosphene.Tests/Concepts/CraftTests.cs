@@ -134,6 +134,44 @@ public class CraftTests
     }
 
     [Fact]
+    public void SignedActivationsBeforeTheReluUseSemiNmfWithMapsOnRectangularImages()
+    {
+        // features.5 is the BatchNorm before the second ReLU: its activations are signed. NMF refuses them and says
+        // how to proceed; semi-NMF (signed W, U ≥ 0) runs the whole pipeline, concept maps included.
+        using var model = ModelZoo.Create("cnn", seed: 3);
+        using var scope = NewDisposeScope();
+        var images = Images(4, 9, 28, 40);                                                   // rectangular
+        var error = Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4 }));
+        Assert.StartsWith("nmf needs non-negative activations, but the minimum is -", error.Message);
+        Assert.EndsWith("; split after a ReLU, or use --method semi-nmf for signed activations", error.Message);
+
+        using var craft = Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4, Method = "semi-nmf" });
+        Assert.True(craft.Activations.min().item<float>() < 0);
+        Assert.True(craft.Coefficients.min().item<double>() >= 0);
+        Assert.True(craft.ConceptBank.min().item<double>() < 0);
+        Assert.True(craft.ReconstructionError < 0.9 * craft.Activations.to_type(ScalarType.Float64).norm().item<double>());
+        var maps = craft.ConceptMaps(images[..2]);
+        Assert.Equal(new long[] { 2, 3, 28, 40 }, maps.shape);                                // back at the images' own size
+        Assert.True(maps.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void HaltonMasksGiveTheSobolIndicesOfTheHaltonDesign()
+    {
+        using var model = ModelZoo.Create("cnn", seed: 5);
+        using var scope = NewDisposeScope();
+        var images = Images(3, 10);
+        var options = new CraftOptions { Concepts = 3, Patch = 14, Designs = 16, Sequence = DesignSequence.Halton };
+        using var halton = Craft.Fit(model, "features.6", images, 4, options);
+        var (u, h, w) = ConceptImportance.SpatialCoefficients(halton.Split, halton.Decomposition, images);
+        var expected = ConceptImportance.SobolTotal(u, ConceptImportance.LogitScore(halton.Split, halton.Decomposition, 4, h, w),
+            designs: 16, sequence: new Phosphene.Sensitivity.HaltonSequence(6));
+        Assert.True(halton.LocalImportances.allclose(expected, atol: 1e-12));
+        var withSobolPoints = ConceptImportance.Sobol(halton.Split, halton.Decomposition, images, 4, designs: 16);
+        Assert.False(halton.LocalImportances.allclose(withSobolPoints, atol: 1e-6));          // the option reaches the design
+    }
+
+    [Fact]
     public void BadInputsAreClearErrors()
     {
         using var model = ModelZoo.Create("cnn");
