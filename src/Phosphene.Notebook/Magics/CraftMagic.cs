@@ -46,7 +46,7 @@ public sealed class CraftMagic : Magic
             .Option("runs", 0, "Seeded 90% subsample re-fits for the stability score (0: skip; else at least 2)."));
         d.Option<object?>("model", null, "The classifier: a zoo model or trained model (session variable). Required without a subcommand.");
         d.Option("layer", "", "Layer path to split the model at, e.g. features.6. Required without a subcommand.");
-        d.Option<object?>("images", null, "Images N×C×H×W in [0, 1] (a tensor or dataset): the class's images, or the images to map.");
+        d.Option<object?>("images", null, "Images N×C×H×W in [0, 1]: the class's images (a tensor, or a dataset whose images of --class are taken), or the images to map.");
         d.Option("class", -1, "The class whose logit the concepts explain. Required without a subcommand.");
         d.Option("concepts", 10, "Number of concepts r.");
         d.Option("patch", 0, "Crop side in pixels (0: half the shorter image side).");
@@ -79,10 +79,10 @@ public sealed class CraftMagic : Magic
         string layer = invocation.Get<string>("layer");
         if (layer.Length == 0)
             throw new MagicException($"%craft: option '--layer' is required: the layer to split {model.Architecture} at, one of {string.Join(", ", model.LayerPaths)}");
-        var images = Images(invocation.Get<object?>("images"), "--images");
         int classIndex = invocation.Get<int>("class");
         if (classIndex < 0)
             throw new MagicException($"%craft: option '--class' is required: the class index (0 … {model.Hyperparameters.NumClasses - 1}) whose concepts to extract");
+        var images = ClassImages(invocation.Get<object?>("images"), classIndex);
         var options = new CraftOptions
         {
             Concepts = Positive(invocation, "concepts"),
@@ -154,6 +154,17 @@ public sealed class CraftMagic : Magic
         string name => throw new MagicException($"%craft: option '--model' expects a model, but '{name}' is not a session variable"),
         _ => throw new MagicException($"%craft: option '--model' expects a ZooModel or TrainedModel, got {value.GetType().Name}"),
     };
+
+    // A labelled dataset gives the images of the class (CRAFT explains one class from its own images); a tensor is
+    // taken as the class's images as it is.
+    static Tensor ClassImages(object? value, int classIndex)
+    {
+        if (value is not ImageDataset dataset) return Images(value, "--images");
+        using var members = dataset.Labels.eq(classIndex).nonzero().flatten();
+        if (members.shape[0] == 0)
+            throw new MagicException($"%craft: the dataset '{dataset.Name}' has no image of class {classIndex}; pick a class it contains or pass the images as a tensor");
+        return dataset.Images.index_select(0, members);
+    }
 
     static Tensor Images(object? value, string option) => value switch
     {

@@ -84,4 +84,20 @@ public class CraftMagicTests
         Assert.Contains("\"color\":[0.6666666666666666,1,null]", html);                  // reliability fill, none for concept 2
         Assert.Equal("Strategic cluster graph of class 2: 4 images in 2 clusters of 3 concepts", bundle.Data["text/plain"]);
     }
+
+    [Fact]
+    public void ADatasetGivesTheImagesOfTheClass()
+    {
+        var context = Context();
+        using var generator = new TorchSharp.torch.Generator().manual_seed(8);
+        var classes = Enumerable.Range(0, 10).Select(k => $"class {k}").ToArray();
+        context.SetVariable("data", new Phosphene.Data.ImageDataset("tiny", rand([8, 1, 28, 28], generator: generator),
+            tensor(new long[] { 3, 1, 3, 2, 3, 3, 0, 1 }), classes, "tiny"));
+        var craft = Assert.IsType<Craft>(context.Magic("%craft --model net --layer features.6 --images data --class 3 --concepts 2 --patch 14 --designs 4"));
+        Assert.Equal(4, craft.Images.shape[0]);                                         // images 0, 2, 4 and 5
+        var data = (Phosphene.Data.ImageDataset)context.Evaluate("data")!;
+        Assert.True(craft.Images.allclose(data.Images.index_select(0, tensor(new long[] { 0, 2, 4, 5 })), rtol: 0, atol: 0));
+        Assert.Equal("%craft: the dataset 'tiny' has no image of class 9; pick a class it contains or pass the images as a tensor",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images data --class 9")).Message);
+    }
 }
