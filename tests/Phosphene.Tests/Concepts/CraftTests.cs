@@ -172,6 +172,27 @@ public class CraftTests
     }
 
     [Fact]
+    public void NoTensorOutlivesItsCall()
+    {
+        using var model = ModelZoo.Create("cnn", seed: 6);
+        using var images = Images(4, 11);
+        using var labels = tensor(new long[] { 2, 2, 1, 2 });
+        using var craft = Craft.Fit(model, "features.6", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4 });
+        craft.ClusterGraph(images, labels);                                                    // warm-up
+        long alive = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int repeat = 0; repeat < 2; repeat++)
+        {
+            craft.ConceptMaps(images).Dispose();
+            craft.LocalImportance(images).Dispose();
+            craft.LocalImportance(images, ImportanceMethod.GradientInput).Dispose();
+            craft.TopCropImages(1, 3).Dispose();
+            craft.ClusterGraph(images, labels);
+            _ = craft.ReconstructionError;
+        }
+        Assert.Equal(alive, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void BadInputsAreClearErrors()
     {
         using var model = ModelZoo.Create("cnn");
