@@ -255,11 +255,19 @@ public sealed class Craft : IDisposable
     /// are decomposed again, at an earlier <paramref name="layer"/>, into <paramref name="subConcepts"/> sub-concepts
     /// (crops of those crops, same method and seed, importance for the same class).
     /// </summary>
-    /// <exception cref="PhospheneException">Unknown concept or layer.</exception>
+    /// <exception cref="PhospheneException">Unknown concept or layer, or a layer that is not before this one.</exception>
     public Craft Refine(int concept, string layer, int subConcepts = 4, int topCrops = 32, CancellationToken cancellation = default)
     {
         CheckConcept(concept);
         var split = new ModelSplit(Split.Model, layer);
+        if (!ComputedBefore(Split.Model.LayerPaths, layer, Split.Layer))
+        {
+            // Suggest the closest earlier layer at the same depth (features.6 → features.5, layer3 → layer2).
+            int depth = Split.Layer.Count(ch => ch == '.');
+            var previous = Split.Model.LayerPaths.TakeWhile(p => p != Split.Layer).LastOrDefault(p => p.Count(ch => ch == '.') == depth);
+            throw new PhospheneException($"recursive CRAFT decomposes at an earlier layer than '{Split.Layer}', but '{layer}' is not computed before it" +
+                (previous is null ? $"; '{Split.Layer}' has no earlier layer to refine at" : $"; pick a layer before it, e.g. '{previous}'"));
+        }
         using var crops = TopCropImages(concept, topCrops);
         return Fit(split, crops, ClassIndex, Options with { Concepts = subConcepts, Patch = null, Stride = null }, null, cancellation);
     }
@@ -299,6 +307,22 @@ public sealed class Craft : IDisposable
             }
         }
         return ConceptClusterGraph.Build(ClassIndex, local, correct, ConceptBank);
+    }
+
+    // Whether the output of `earlier` is computed before that of `later`: a submodule of `later` is (it runs inside
+    // it); an enclosing module is not (it ends after it); otherwise the modules' registration order, which is their
+    // order of execution in the zoo's networks.
+    static bool ComputedBefore(IReadOnlyList<string> paths, string earlier, string later)
+    {
+        if (earlier == later || later.StartsWith(earlier + ".", StringComparison.Ordinal)) return false;
+        if (earlier.StartsWith(later + ".", StringComparison.Ordinal)) return true;
+        return IndexOf(paths, earlier) < IndexOf(paths, later);
+    }
+
+    static int IndexOf(IReadOnlyList<string> paths, string path)
+    {
+        for (int i = 0; i < paths.Count; i++) if (paths[i] == path) return i;
+        return -1;
     }
 
     void CheckConcept(int concept)

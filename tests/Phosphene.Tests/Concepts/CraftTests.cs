@@ -74,6 +74,11 @@ public class CraftTests
         Assert.Equal("layer2", sub.Split.Layer);
         Assert.Equal(new long[] { 2, 32 }, sub.ConceptBank.shape);
         Assert.Equal(6, sub.Images.shape[0]);
+        using var inside = craft.Refine(0, "layer3.0", subConcepts: 2, topCrops: 4);           // a block inside layer3 runs before its end
+        Assert.Equal("recursive CRAFT decomposes at an earlier layer than 'layer3', but 'fc' is not computed before it; pick a layer before it, e.g. 'layer2'",
+            Assert.Throws<PhospheneException>(() => craft.Refine(0, "fc")).Message);
+        Assert.StartsWith("recursive CRAFT decomposes at an earlier layer than 'layer3', but 'layer3' is not computed before it",
+            Assert.Throws<PhospheneException>(() => craft.Refine(0, "layer3")).Message);
 
         var labels = tensor(new long[] { 1, 2, 1, 3, 1, 4 });
         var graph = craft.ClusterGraph(images, labels);
