@@ -50,7 +50,7 @@ public sealed class ConceptFormatters : IFormatterSet
         NotebookFormatter.RegisterText<DecompositionResult>(d => d.ToString());
         NotebookFormatter.RegisterHtml<MacoResult>(MacoHtml);
         NotebookFormatter.RegisterHtml<ConceptClusterGraph>(ClusterGraphHtml);
-        NotebookFormatter.RegisterText<ConceptClusterGraph>(g => $"Strategic cluster graph of class {g.ClassIndex}: {g.Nodes.Count} concepts");
+        NotebookFormatter.RegisterText<ConceptClusterGraph>(g => $"Strategic cluster graph of class {g.ClassIndex}: {g.Points.Count} images in {g.Nodes.Count(n => n.Images > 0)} clusters of {g.Nodes.Count} concepts");
         NotebookFormatter.RegisterHtml<IReadOnlyList<DecompositionScore>>(ScoresHtml);
         NotebookFormatter.RegisterText<MacoResult>(m => System.FormattableString.Invariant($"MaCo visualisation of {m.Target}: objective {m.Objective[0]:G4} → {m.Objective[^1]:G4} in {m.Objective.Count} steps"));
     }
@@ -61,7 +61,7 @@ public sealed class ConceptFormatters : IFormatterSet
         ArgumentNullException.ThrowIfNull(craft);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture,
-            $"<div class=\"phosphene-craft\"><p><b>CRAFT</b> · class {craft.ClassIndex} · {craft.ConceptCount} {craft.Decomposition.Method} concepts at <code>{Encode(craft.Split.Layer)}</code> · {craft.Boxes.Count} crops ({craft.Grid.Patch}px, stride {craft.Grid.Stride}) · reconstruction error {craft.ReconstructionError:G4} · importance: {(craft.Options.Importance == ImportanceMethod.Sobol ? $"Sobol total indices ({craft.Options.Designs} designs)" : "Gradient × Input")}</p>");
+            $"<div class=\"phosphene-craft\"><p><b>CRAFT</b> · class {craft.ClassIndex} · {craft.ConceptCount} {craft.Decomposition.Method} concepts at <code>{Encode(craft.Split.Layer)}</code> · {craft.Boxes.Count} crops ({craft.Grid.Patch}px, stride {craft.Grid.Stride}) · reconstruction error {craft.ReconstructionError:G4} · importance: {(craft.Options.Importance == ImportanceMethod.Sobol ? $"Sobol total indices ({craft.Options.Designs} {(craft.Options.Sequence == DesignSequence.Halton ? "Halton" : "Sobol")} designs)" : "Gradient × Input")}</p>");
         html.Append(ImportanceChart(craft.Importances, craft.ConceptsByImportance, $"Concept importance for class {craft.ClassIndex}"));
         html.Append(Gallery(craft, 8));
         html.Append("</div>");
@@ -170,30 +170,49 @@ public sealed class ConceptFormatters : IFormatterSet
     }
 
     /// <summary>
-    /// The strategic cluster graph: concepts placed by the first two principal axes of their directions, marker area
-    /// by prevalence, fill by reliability (colour bar), outline in the concept's colour, and an edge between concepts
-    /// whose directions have cosine similarity above 0.8.
+    /// The strategic cluster graph: (1) the class's images placed by their local-importance vectors, each in the
+    /// colour of its most important concept (its cluster; a cross when the model misclassifies it), one legend entry
+    /// per concept with its prevalence and reliability; (2) the concepts placed by their directions (edges where the
+    /// cosine similarity exceeds 0.8), marker area by prevalence, fill by reliability, outline in the concept's colour.
     /// </summary>
     public static string ClusterGraphHtml(ConceptClusterGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        string Numbers(Func<ConceptNode, double> f) => string.Join(",", graph.Nodes.Select(n => f(n).ToString("R", CultureInfo.InvariantCulture)));
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string Percent(double? v) => v is { } x ? x.ToString("P0", CultureInfo.InvariantCulture) : "—";
+
+        var clusters = new StringBuilder();
+        foreach (var node in graph.Strategies.Where(n => n.Images > 0))
+        {
+            var members = graph.Points.Where(p => p.Concept == node.Concept).ToList();
+            string name = Json($"concept {node.Concept}: prevalence {Percent(node.Prevalence)}, reliability {Percent(node.Reliability)}");
+            string symbols = string.Join(",", members.Select(p => p.Correct ? "\"circle\"" : "\"x\""));
+            string hover = string.Join(",", members.Select(p => Json($"image {p.Image} · concept {p.Concept} · {(p.Correct ? "correct" : "misclassified")}")));
+            clusters.Append(CultureInfo.InvariantCulture,
+                $"{{\"type\":\"scatter\",\"mode\":\"markers\",\"name\":{name},\"x\":[{string.Join(",", members.Select(p => R(p.X)))}],\"y\":[{string.Join(",", members.Select(p => R(p.Y)))}]," +
+                $"\"text\":[{hover}],\"hoverinfo\":\"text\",\"marker\":{{\"color\":\"{ConceptPalette.Hex(node.Concept)}\",\"size\":8,\"symbol\":[{symbols}]}}}},");
+        }
+        var strategies = $"{{\"data\":[{clusters.ToString().TrimEnd(',')}],\"layout\":{{\"title\":{{\"text\":\"Strategic cluster graph, class {graph.ClassIndex}: images by their most important concept (× misclassified)\"}}," +
+                         "\"xaxis\":{\"title\":{\"text\":\"importance PC 1\"},\"zeroline\":false},\"yaxis\":{\"title\":{\"text\":\"importance PC 2\"},\"zeroline\":false},\"height\":440,\"legend\":{\"title\":{\"text\":\"cluster\"}}}}";
+
         var edges = new StringBuilder();
         for (int i = 0; i < graph.Nodes.Count; i++)
             for (int j = i + 1; j < graph.Nodes.Count; j++)
                 if (graph.Similarity[i, j] > 0.8)
                     edges.Append(CultureInfo.InvariantCulture,
-                        $"{{\"type\":\"scatter\",\"mode\":\"lines\",\"showlegend\":false,\"hoverinfo\":\"skip\",\"line\":{{\"color\":\"#bbbbbb\",\"width\":{1 + 4 * (graph.Similarity[i, j] - 0.8) / 0.2:F2}}},\"x\":[{graph.Nodes[i].X:R},{graph.Nodes[j].X:R}],\"y\":[{graph.Nodes[i].Y:R},{graph.Nodes[j].Y:R}]}},");
-        var text = string.Join(",", graph.Nodes.Select(n => Json(System.FormattableString.Invariant(
-            $"concept {n.Concept}<br>importance {n.Importance:F3}<br>prevalence {n.Prevalence:P0}<br>reliability {n.Reliability:P0}"))));
+                        $"{{\"type\":\"scatter\",\"mode\":\"lines\",\"showlegend\":false,\"hoverinfo\":\"skip\",\"line\":{{\"color\":\"#bbbbbb\",\"width\":{1 + 4 * (graph.Similarity[i, j] - 0.8) / 0.2:F2}}},\"x\":[{R(graph.Nodes[i].X)},{R(graph.Nodes[j].X)}],\"y\":[{R(graph.Nodes[i].Y)},{R(graph.Nodes[j].Y)}]}},");
+        var text = string.Join(",", graph.Nodes.Select(n => Json(
+            $"concept {n.Concept}<br>importance {n.Importance.ToString("F3", CultureInfo.InvariantCulture)}<br>prevalence {Percent(n.Prevalence)} ({n.Images} images)<br>reliability {Percent(n.Reliability)}")));
         var labels = string.Join(",", graph.Nodes.Select(n => $"\"{n.Concept}\""));
         var outlines = string.Join(",", graph.Nodes.Select(n => $"\"{ConceptPalette.Hex(n.Concept)}\""));
-        var figure = $"{{\"data\":[{edges}{{\"type\":\"scatter\",\"mode\":\"markers+text\",\"showlegend\":false,\"x\":[{Numbers(n => n.X)}],\"y\":[{Numbers(n => n.Y)}]," +
-                     $"\"text\":[{labels}],\"textposition\":\"middle center\",\"hovertext\":[{text}],\"hoverinfo\":\"text\"," +
-                     $"\"marker\":{{\"size\":[{Numbers(n => 14 + 50 * Math.Sqrt(n.Prevalence))}],\"color\":[{Numbers(n => n.Reliability)}],\"cmin\":0,\"cmax\":1,\"colorscale\":\"Viridis\"," +
-                     $"\"colorbar\":{{\"title\":{{\"text\":\"reliability\"}}}},\"line\":{{\"color\":[{outlines}],\"width\":3}}}}}}]," +
-                     $"\"layout\":{{\"title\":{{\"text\":\"Strategic cluster graph, class {graph.ClassIndex} (size: prevalence)\"}},\"xaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"yaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"height\":420}}}}";
-        return PlotlyDiv(figure, 420);
+        // Plotly draws a null colour value in its NaN colour: concepts that are nobody's main strategy stay grey.
+        var fill = string.Join(",", graph.Nodes.Select(n => n.Reliability is { } v ? R(v) : "null"));
+        var proximity = $"{{\"data\":[{edges}{{\"type\":\"scatter\",\"mode\":\"markers+text\",\"showlegend\":false,\"x\":[{string.Join(",", graph.Nodes.Select(n => R(n.X)))}],\"y\":[{string.Join(",", graph.Nodes.Select(n => R(n.Y)))}]," +
+                        $"\"text\":[{labels}],\"textposition\":\"middle center\",\"hovertext\":[{text}],\"hoverinfo\":\"text\"," +
+                        $"\"marker\":{{\"size\":[{string.Join(",", graph.Nodes.Select(n => R(14 + 50 * Math.Sqrt(n.Prevalence))))}],\"color\":[{fill}],\"cmin\":0,\"cmax\":1,\"colorscale\":\"Viridis\"," +
+                        $"\"colorbar\":{{\"title\":{{\"text\":\"reliability\"}}}},\"line\":{{\"color\":[{outlines}],\"width\":3}}}}}}]," +
+                        $"\"layout\":{{\"title\":{{\"text\":\"Concepts by direction, class {graph.ClassIndex} (size: prevalence, fill: reliability)\"}},\"xaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"yaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"height\":400}}}}";
+        return PlotlyDiv(strategies, 440) + PlotlyDiv(proximity, 400);
     }
 
     /// <summary>The holistic comparison: one row per method with reconstruction, sparsity and stability.</summary>

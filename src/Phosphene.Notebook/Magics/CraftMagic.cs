@@ -15,7 +15,8 @@ namespace Phosphene.Notebook.Magics;
 /// <remarks>
 /// <code>
 /// %craft --model net --layer features.6 --images {xTrain} --class 3 [--concepts 10] [--patch 14] [--stride 11]
-///        [--method nmf|semi-nmf|pca|ica|kmeans|dictionary] [--importance sobol|gradient-input] [--designs 32] [--seed 0] [--as craft]
+///        [--method nmf|semi-nmf|pca|ica|kmeans|dictionary] [--importance sobol|gradient-input] [--designs 32]
+///        [--sequence sobol|halton] [--seed 0] [--as craft]
 /// %craft maps --result craft --images {x[..4]}
 /// %craft visualize --result craft --concept 2 [--steps 256]
 /// %craft decompose --activations {A} --concepts 10 --method nmf [--runs 3] [--as f]
@@ -45,7 +46,7 @@ public sealed class CraftMagic : Magic
             .Option("runs", 0, "Seeded 90% subsample re-fits for the stability score (0: skip; else at least 2)."));
         d.Option<object?>("model", null, "The classifier: a zoo model or trained model (session variable). Required without a subcommand.");
         d.Option("layer", "", "Layer path to split the model at, e.g. features.6. Required without a subcommand.");
-        d.Option<object?>("images", null, "Images N×C×H×W in [0, 1] (a tensor or dataset): the class's images, or the images to map.");
+        d.Option<object?>("images", null, "Images N×C×H×W in [0, 1]: the class's images (a tensor, or a dataset whose images of --class are taken), or the images to map.");
         d.Option("class", -1, "The class whose logit the concepts explain. Required without a subcommand.");
         d.Option("concepts", 10, "Number of concepts r.");
         d.Option("patch", 0, "Crop side in pixels (0: half the shorter image side).");
@@ -53,6 +54,7 @@ public sealed class CraftMagic : Magic
         d.Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Methods);
         d.Option("importance", "sobol", "Importance estimator.", choices: ["sobol", "gradient-input"]);
         d.Option("designs", 32, "Sobol base designs.");
+        d.Option("sequence", "sobol", "Low-discrepancy sequence of the Sobol masks.", choices: ["sobol", "halton"]);
         d.Option("seed", 0L, "Seed of every random choice.");
         d.Option("batch-size", 64, "Images per forward batch.");
     }
@@ -77,10 +79,10 @@ public sealed class CraftMagic : Magic
         string layer = invocation.Get<string>("layer");
         if (layer.Length == 0)
             throw new MagicException($"%craft: option '--layer' is required: the layer to split {model.Architecture} at, one of {string.Join(", ", model.LayerPaths)}");
-        var images = Images(invocation.Get<object?>("images"), "--images");
         int classIndex = invocation.Get<int>("class");
         if (classIndex < 0)
             throw new MagicException($"%craft: option '--class' is required: the class index (0 … {model.Hyperparameters.NumClasses - 1}) whose concepts to extract");
+        var images = ClassImages(invocation.Get<object?>("images"), classIndex);
         var options = new CraftOptions
         {
             Concepts = Positive(invocation, "concepts"),
@@ -89,6 +91,7 @@ public sealed class CraftMagic : Magic
             Method = invocation.Get<string>("method"),
             Importance = invocation.Get<string>("importance") == "sobol" ? ImportanceMethod.Sobol : ImportanceMethod.GradientInput,
             Designs = Positive(invocation, "designs"),
+            Sequence = invocation.Get<string>("sequence") == "halton" ? DesignSequence.Halton : DesignSequence.Sobol,
             Seed = invocation.Get<long>("seed"),
             BatchSize = Positive(invocation, "batch-size"),
         };
@@ -151,6 +154,17 @@ public sealed class CraftMagic : Magic
         string name => throw new MagicException($"%craft: option '--model' expects a model, but '{name}' is not a session variable"),
         _ => throw new MagicException($"%craft: option '--model' expects a ZooModel or TrainedModel, got {value.GetType().Name}"),
     };
+
+    // A labelled dataset gives the images of the class (CRAFT explains one class from its own images); a tensor is
+    // taken as the class's images as it is.
+    static Tensor ClassImages(object? value, int classIndex)
+    {
+        if (value is not ImageDataset dataset) return Images(value, "--images");
+        using var members = dataset.Labels.eq(classIndex).nonzero().flatten();
+        if (members.shape[0] == 0)
+            throw new MagicException($"%craft: the dataset '{dataset.Name}' has no image of class {classIndex}; pick a class it contains or pass the images as a tensor");
+        return dataset.Images.index_select(0, members);
+    }
 
     static Tensor Images(object? value, string option) => value switch
     {

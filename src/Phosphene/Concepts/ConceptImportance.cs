@@ -17,6 +17,16 @@ public enum ImportanceMethod
     GradientInput,
 }
 
+/// <summary>The low-discrepancy sequence that draws the Sobol masks (the rows of the <see cref="SaltelliDesign"/>).</summary>
+public enum DesignSequence
+{
+    /// <summary>The unscrambled Sobol sequence (Joe–Kuo direction numbers), as CRAFT and Fel et al. 2021 (default).</summary>
+    Sobol,
+
+    /// <summary>The unscrambled Halton sequence (prime bases); needs more designs than Sobol for the same accuracy.</summary>
+    Halton,
+}
+
 /// <summary>
 /// Concept importance: how much the class logit depends on each concept's coefficients, per image (local) and
 /// averaged over the class's images (global). Following CRAFT, an image's activations at the split (P spatial
@@ -162,12 +172,18 @@ public static class ConceptImportance
     /// <param name="batchSize">Masked copies per forward pass of h.</param>
     /// <param name="progress">Receives images done.</param>
     /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="sequence">The sequence of the masks (default Sobol).</param>
     public static Tensor Sobol(ModelSplit split, ConceptDecomposition decomposition, Tensor images, int classIndex,
-        int designs = 32, int batchSize = 1024, IProgress<int>? progress = null, CancellationToken cancellation = default)
+        int designs = 32, int batchSize = 1024, IProgress<int>? progress = null, CancellationToken cancellation = default,
+        DesignSequence sequence = DesignSequence.Sobol)
     {
+        ArgumentNullException.ThrowIfNull(decomposition);
         using var scope = NewDisposeScope();
         var (u, h, w) = SpatialCoefficients(split, decomposition, images);
-        return SobolTotal(u, LogitScore(split, decomposition, classIndex, h, w), designs, null, batchSize, progress, cancellation)
+        LowDiscrepancySequence points = sequence == DesignSequence.Halton
+            ? new HaltonSequence(2 * decomposition.Concepts)
+            : new SobolSequence(2 * decomposition.Concepts);
+        return SobolTotal(u, LogitScore(split, decomposition, classIndex, h, w), designs, points, batchSize, progress, cancellation)
             .MoveToOuterDisposeScope();
     }
 

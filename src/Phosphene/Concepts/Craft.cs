@@ -25,6 +25,9 @@ public sealed record CraftOptions
     /// <summary>Sobol base samples (default 32, as CRAFT).</summary>
     public int Designs { get; init; } = 32;
 
+    /// <summary>The sequence of the Sobol masks (default the Sobol sequence; Halton as an alternative).</summary>
+    public DesignSequence Sequence { get; init; } = DesignSequence.Sobol;
+
     /// <summary>Seed of every random choice (default 0).</summary>
     public long Seed { get; init; }
 
@@ -47,7 +50,7 @@ public readonly record struct CraftProgress(string Stage, int Done, int Total);
 /// <remarks>
 /// Any <see cref="ConceptDecomposition"/> works (the holistic paper's family: NMF, semi-NMF for signed activations,
 /// PCA, ICA, K-Means, dictionary learning). <see cref="Refine"/> is the recursive step (re-decompose one concept's
-/// crops at an earlier layer); <see cref="ClusterGraph"/> gives the holistic paper's strategic cluster graph data.
+/// crops at an earlier layer); <see cref="ClusterGraph"/> gives the holistic paper's strategic cluster graph.
 /// </remarks>
 public sealed class Craft : IDisposable
 {
@@ -125,7 +128,7 @@ public sealed class Craft : IDisposable
         int n = (int)images.shape[0];
         var report = progress is null ? null : new Progress<int>(d => progress.Report(new CraftProgress("importance", d, n)));
         return options.Importance == ImportanceMethod.Sobol
-            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 1024, report, cancellation)
+            ? ConceptImportance.Sobol(split, decomposition, images, classIndex, options.Designs, 1024, report, cancellation, options.Sequence)
             : ConceptImportance.GradientInput(split, decomposition, images, classIndex);
     }
 
@@ -252,72 +255,74 @@ public sealed class Craft : IDisposable
     /// are decomposed again, at an earlier <paramref name="layer"/>, into <paramref name="subConcepts"/> sub-concepts
     /// (crops of those crops, same method and seed, importance for the same class).
     /// </summary>
-    /// <exception cref="PhospheneException">Unknown concept or layer.</exception>
+    /// <exception cref="PhospheneException">Unknown concept or layer, or a layer that is not before this one.</exception>
     public Craft Refine(int concept, string layer, int subConcepts = 4, int topCrops = 32, CancellationToken cancellation = default)
     {
         CheckConcept(concept);
         var split = new ModelSplit(Split.Model, layer);
+        if (!ComputedBefore(Split.Model.LayerPaths, layer, Split.Layer))
+        {
+            // Suggest the closest earlier layer at the same depth (features.6 → features.5, layer3 → layer2).
+            int depth = Split.Layer.Count(ch => ch == '.');
+            var previous = Split.Model.LayerPaths.TakeWhile(p => p != Split.Layer).LastOrDefault(p => p.Count(ch => ch == '.') == depth);
+            throw new PhospheneException($"recursive CRAFT decomposes at an earlier layer than '{Split.Layer}', but '{layer}' is not computed before it" +
+                (previous is null ? $"; '{Split.Layer}' has no earlier layer to refine at" : $"; pick a layer before it, e.g. '{previous}'"));
+        }
         using var crops = TopCropImages(concept, topCrops);
         return Fit(split, crops, ClassIndex, Options with { Concepts = subConcepts, Patch = null, Stride = null }, null, cancellation);
     }
 
     /// <summary>
-    /// Strategic cluster graph data (holistic paper, section 5): for each concept, its importance, its prevalence in
-    /// this class (share of the class images in which it is present) and its reliability (share of all given images
-    /// containing it that the model assigns to this class), plus a 2-D layout of the concept bank (its first two
-    /// principal axes) and the concepts' cosine similarities.
+    /// The strategic cluster graph of the class (holistic paper, section "Strategic cluster graph"; see
+    /// <see cref="ConceptClusterGraph"/>): the images labelled with the class are each assigned to their most
+    /// important concept (local importance with this fit's estimator), and every concept gets its prevalence (share
+    /// of the class's images in its cluster) and reliability (the model's accuracy on its cluster).
     /// </summary>
-    /// <param name="images">float32 N×C×H×W images of every class.</param>
+    /// <param name="images">float32 N×C×H×W; only those labelled <see cref="ClassIndex"/> are used, so a test set
+    /// of every class can be passed as is.</param>
     /// <param name="labels">Their true labels (N, int64).</param>
-    /// <param name="presence">A concept is present in an image when its mean coefficient over positions exceeds this
-    /// share of its 99th percentile over the images (default 0.5).</param>
-    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, double presence = 0.5)
+    /// <param name="cancellation">Stops between importance batches.</param>
+    /// <exception cref="PhospheneException">Labels do not match the images, or no image is labelled with the class.</exception>
+    public ConceptClusterGraph ClusterGraph(Tensor images, Tensor labels, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.dim() != 1 || labels.shape[0] != images.shape[0])
-            throw new PhospheneException($"labels must be a vector of {images.shape[0]} classes, got [{string.Join(", ", labels.shape)}]");
+        if (images.dim() != 4 || labels.dim() != 1 || labels.shape[0] != images.shape[0])
+            throw new PhospheneException($"labels must be a vector of {(images.dim() > 0 ? images.shape[0] : 0)} classes, one per image, got [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
-        var (u, _, _) = ConceptImportance.SpatialCoefficients(Split, Decomposition, images, Options.BatchSize);
-        var level = u.mean([1]);                                                  // N×r
-        var threshold = presence * level.quantile(0.99, 0).clamp_min(1e-12);    // r
-        var present = level.gt(threshold.unsqueeze(0));                          // N×r
-        Tensor predicted;
+        var members = labels.eq(ClassIndex).nonzero().flatten();
+        if (members.shape[0] == 0)
+            throw new PhospheneException($"none of the {images.shape[0]} images is labelled with class {ClassIndex}; the cluster graph needs images of the class");
+        var own = images.index_select(0, members);
+        var local = LocalImportance(own, null, cancellation);
+        var correct = new List<bool>((int)own.shape[0]);
         using (no_grad())
         {
-            var logits = new List<Tensor>();
-            var x = ConceptImportance.ToInput(Split, images);
+            var x = ConceptImportance.ToInput(Split, own);
             for (long s = 0; s < x.shape[0]; s += Options.BatchSize)
-                logits.Add(Split.Model.call(x.narrow(0, s, Math.Min(Options.BatchSize, x.shape[0] - s))).argmax(1));
-            predicted = cat(logits, 0);
+            {
+                using var inner = NewDisposeScope();
+                var predicted = Split.Model.call(x.narrow(0, s, Math.Min(Options.BatchSize, x.shape[0] - s))).argmax(1);
+                correct.AddRange(predicted.data<long>().ToArray().Select(p => p == ClassIndex));
+            }
         }
-        var inClass = labels.eq(ClassIndex);
-        var toClass = predicted.eq(ClassIndex);
-        long classCount = Math.Max(1, inClass.sum().item<long>());
-        var (layout, similarity) = Layout(ConceptBank);
-        var nodes = new ConceptNode[ConceptCount];
-        for (int k = 0; k < ConceptCount; k++)
-        {
-            var has = present[.., k];
-            double prevalence = (has & inClass).sum().item<long>() / (double)classCount;
-            long withConcept = has.sum().item<long>();
-            double reliability = withConcept == 0 ? 0 : (has & toClass).sum().item<long>() / (double)withConcept;
-            nodes[k] = new ConceptNode(k, Importances[k], prevalence, reliability, layout[k, 0].item<double>(), layout[k, 1].item<double>());
-        }
-        var sim = new double[ConceptCount, ConceptCount];
-        var values = similarity.contiguous().data<double>().ToArray();
-        for (int i = 0; i < ConceptCount; i++)
-            for (int j = 0; j < ConceptCount; j++) sim[i, j] = values[i * ConceptCount + j];
-        return new ConceptClusterGraph(ClassIndex, nodes, sim);
+        return ConceptClusterGraph.Build(ClassIndex, local, correct, ConceptBank);
     }
 
-    static (Tensor Layout, Tensor Similarity) Layout(Tensor bank)
+    // Whether the output of `earlier` is computed before that of `later`: a submodule of `later` is (it runs inside
+    // it); an enclosing module is not (it ends after it); otherwise the modules' registration order, which is their
+    // order of execution in the zoo's networks.
+    static bool ComputedBefore(IReadOnlyList<string> paths, string earlier, string later)
     {
-        var normalised = nn.functional.normalize(bank, p: 2, dim: 1);
-        var similarity = normalised.mm(normalised.t());
-        var centred = normalised - normalised.mean([0]);
-        var (left, singular, _) = Nmf.TopSingularTriplets(centred, 2);
-        return (left * singular.unsqueeze(0), similarity);
+        if (earlier == later || later.StartsWith(earlier + ".", StringComparison.Ordinal)) return false;
+        if (earlier.StartsWith(later + ".", StringComparison.Ordinal)) return true;
+        return IndexOf(paths, earlier) < IndexOf(paths, later);
+    }
+
+    static int IndexOf(IReadOnlyList<string> paths, string path)
+    {
+        for (int i = 0; i < paths.Count; i++) if (paths[i] == path) return i;
+        return -1;
     }
 
     void CheckConcept(int concept)
@@ -340,19 +345,3 @@ public sealed class Craft : IDisposable
         LocalImportances.Dispose();
     }
 }
-
-/// <summary>One concept in the strategic cluster graph.</summary>
-/// <param name="Concept">Concept index.</param>
-/// <param name="Importance">Global importance for the class.</param>
-/// <param name="Prevalence">Share of the class's images in which the concept is present.</param>
-/// <param name="Reliability">Share of the images containing the concept that the model assigns to the class.</param>
-/// <param name="X">Layout abscissa (first principal axis of the normalised concept bank).</param>
-/// <param name="Y">Layout ordinate (second principal axis).</param>
-public readonly record struct ConceptNode(int Concept, double Importance, double Prevalence, double Reliability, double X, double Y);
-
-/// <summary>The holistic paper's strategic cluster graph for one class: concepts placed by similarity, sized by
-/// prevalence, coloured by reliability (Fel et al. 2023, NeurIPS, section 5).</summary>
-/// <param name="ClassIndex">The class.</param>
-/// <param name="Nodes">One node per concept, in concept order.</param>
-/// <param name="Similarity">Cosine similarity between concept directions, r×r.</param>
-public sealed record ConceptClusterGraph(int ClassIndex, IReadOnlyList<ConceptNode> Nodes, double[,] Similarity);
