@@ -267,11 +267,22 @@ public sealed class KuramotoMagic : Magic
             };
             var batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
             using var progress = ProgressDisplay.Show(context, "%kuramoto komplexnet", (long)batches * options.Epochs);
-            var trained = KomplexNetTrainer.Trained(architecture, train, test, options,
-                progress.Adapt<Phosphene.Models.TrainingProgress>(p => ((long)(p.Epoch - 1) * p.Batches + p.Batch, (long)p.Epochs * p.Batches, p.ToString())),
-                context.CancellationToken);
-            train.Dispose();
-            return new KomplexNetRun(trained, test);
+            try
+            {
+                var trained = KomplexNetTrainer.Trained(architecture, train, test, options,
+                    progress.Adapt<Phosphene.Models.TrainingProgress>(p => ((long)(p.Epoch - 1) * p.Batches + p.Batch, (long)p.Epochs * p.Batches, p.ToString())),
+                    context.CancellationToken);
+                return new KomplexNetRun(trained, test);
+            }
+            catch
+            {
+                test.Dispose();
+                throw;
+            }
+            finally
+            {
+                train.Dispose();
+            }
         }
         catch (PhospheneException e) when (e is not MagicException)
         {

@@ -20,7 +20,7 @@ public static class KomplexNetTrainer
     /// Trains <paramref name="net"/> in place with Adam (shuffled by a generator seeded with
     /// <see cref="TrainingOptions.Seed"/>; epochs, batch size, learning rate, schedule and weight decay from
     /// <paramref name="options"/>, default 3 epochs of 64). Returns one summary per epoch (mean loss, top-2 training
-    /// accuracy, seconds).
+    /// accuracy, seconds). A last batch of a single image is merged into the batch before it.
     /// </summary>
     /// <exception cref="PhospheneException">Invalid options, a class count that does not match, or divergence.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
@@ -35,7 +35,9 @@ public static class KomplexNetTrainer
         using var shuffle = new Generator(unchecked((ulong)options.Seed));
         using var optimizer = optim.Adam(net.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         long count = data.Count;
-        int batches = (int)((count + options.BatchSize - 1) / options.BatchSize);
+        if (count < 2) throw new PhospheneException($"KomplexNet training needs at least 2 composites (its read-out is batch-normalised), got {count}");
+        // A last batch of one image cannot be batch-normalised: it joins the previous batch.
+        int batches = (int)(count / options.BatchSize + (count % options.BatchSize > 1 || count < options.BatchSize ? 1 : 0));
         long totalSteps = (long)batches * options.Epochs, step = 0, done = 0;
         var history = new List<EpochSummary>();
         net.train();
@@ -51,7 +53,7 @@ public static class KomplexNetTrainer
                 {
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    long start = (long)(batch - 1) * options.BatchSize, size = Math.Min(options.BatchSize, count - start);
+                    long start = (long)(batch - 1) * options.BatchSize, size = batch == batches ? count - start : options.BatchSize;
                     var index = order.narrow(0, start, size);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRateAt(step, totalSteps);
                     optimizer.zero_grad();

@@ -182,5 +182,9 @@ public class KomplexNetTests
         Assert.Equal("the training data has 10 classes but the network predicts 3; build KomplexNet with Classes = 10",
             Assert.Throws<PhospheneException>(() => KomplexNetTrainer.Trained(Tiny with { Classes = 3 }, data, data, store: new CheckpointStore(cache.Path))).Message);
         Assert.Empty(Directory.GetFiles(cache.Path));
+        using var one = Composites(1, 1);
+        using var net = new KomplexNet(Tiny);
+        Assert.Equal("KomplexNet training needs at least 2 composites (its read-out is batch-normalised), got 1",
+            Assert.Throws<PhospheneException>(() => KomplexNetTrainer.Train(net, one)).Message);
     }
 }
