@@ -33,7 +33,7 @@ public sealed class SmallCnn : ZooModel
     readonly Sequential features;
     readonly Sequential classifier;
 
-    /// <summary>Builds the network with freshly initialised weights (seed them with <c>torch.manual_seed</c>).</summary>
+    /// <summary>Builds the network with freshly initialised weights (from the global generator: seed it with <see cref="GlobalRandomScope"/>, as <see cref="ZooEntry.Create"/> does).</summary>
     public SmallCnn(SmallCnnHyperparameters? hyperparameters = null) : base("cnn", hyperparameters ?? new())
     {
         var h = (SmallCnnHyperparameters)Hyperparameters;

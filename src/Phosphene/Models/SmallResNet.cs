@@ -33,7 +33,7 @@ public sealed class SmallResNet : ZooModel
     readonly AdaptiveAvgPool2d avgpool;
     readonly Linear fc;
 
-    /// <summary>Builds the network with freshly initialised weights (seed them with <c>torch.manual_seed</c>).</summary>
+    /// <summary>Builds the network with freshly initialised weights (from the global generator: seed it with <see cref="GlobalRandomScope"/>, as <see cref="ZooEntry.Create"/> does).</summary>
     public SmallResNet(SmallResNetHyperparameters? hyperparameters = null) : base("resnet", hyperparameters ?? new())
     {
         var h = (SmallResNetHyperparameters)Hyperparameters;

@@ -13,8 +13,9 @@ public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> in place on <paramref name="train"/>. Each epoch visits the examples in an order
-    /// drawn by a <c>torch.Generator</c> seeded with <see cref="TrainingOptions.Seed"/>; <c>torch.manual_seed</c> is
-    /// also set to the seed at the start (it drives dropout). The model ends in evaluation mode.
+    /// drawn by a <c>torch.Generator</c> seeded with <see cref="TrainingOptions.Seed"/>; dropout draws from TorchSharp's
+    /// global generator, held seeded with the same seed for the whole run (<see cref="GlobalRandomScope"/>, so concurrent
+    /// runs cannot interleave their draws; its earlier state is restored afterwards). The model ends in evaluation mode.
     /// </summary>
     /// <param name="model">A classifier mapping float32 N×C×H×W images to N×K logits.</param>
     /// <param name="train">Training images (N×C×H×W in [0, 1]) and int64 labels in [0, K).</param>
@@ -37,7 +38,7 @@ public static class Trainer
         int batches = (int)((count + batchSize - 1) / batchSize);
         long totalSteps = (long)batches * options.Epochs, step = 0;
 
-        torch.manual_seed(options.Seed);
+        using var globalRandom = GlobalRandomScope.Seed(options.Seed, cancellation);
         using var shuffle = new Generator(unchecked((ulong)options.Seed));
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var history = new List<EpochSummary>(options.Epochs);

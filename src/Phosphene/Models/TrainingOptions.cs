@@ -23,7 +23,7 @@ public sealed record TrainingOptions
     /// <summary>Adam's L2 weight decay; default 0.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Seed of the initial weights (<c>torch.manual_seed</c>), the shuffling generator and dropout; default 0.</summary>
+    /// <summary>Seed of the initial weights, the shuffling generator and dropout (see <see cref="GlobalRandomScope"/>); default 0.</summary>
     public long Seed { get; init; }
 
     /// <summary>Report progress every this many batches (and at the end of each epoch); default 10. Not part of the cache key.</summary>

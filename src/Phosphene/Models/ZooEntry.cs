@@ -33,8 +33,9 @@ public sealed class ZooEntry
     public TrainingOptions DefaultTraining { get; }
 
     /// <summary>
-    /// Builds the model with initial weights drawn after <c>torch.manual_seed(seed)</c>, so equal seeds give equal
-    /// weights. The model starts in evaluation mode.
+    /// Builds the model with initial weights drawn from the global generator seeded with <paramref name="seed"/> inside
+    /// a <see cref="GlobalRandomScope"/>, so equal seeds give equal weights, also when threads build models at once.
+    /// The model starts in evaluation mode.
     /// </summary>
     /// <param name="hyperparameters">Of the type of <see cref="DefaultHyperparameters"/>; default those.</param>
     /// <param name="seed">Seed of the initial weights; default 0.</param>
@@ -46,8 +47,9 @@ public sealed class ZooEntry
             throw new PhospheneException(
                 $"model '{Name}' takes {DefaultHyperparameters.GetType().Name}, got {hyperparameters.GetType().Name}");
         hyperparameters.Validate();
-        torch.manual_seed(seed);
-        var model = build(hyperparameters);
+        ZooModel model;
+        using (GlobalRandomScope.Seed(seed))
+            model = build(hyperparameters);
         model.eval();
         return model;
     }

@@ -74,7 +74,7 @@ public sealed class KuraNet : nn.Module<Tensor, Tensor>
         Options.Validate();
         FeatureDimension = featureDimension;
         int h = Options.HiddenUnits;
-        manual_seed(seed);
+        using var globalRandom = GlobalRandomScope.Seed(seed);   // TorchSharp's layers draw their weights from it
         layers = nn.Sequential(
             ("0", nn.Linear(2 * featureDimension, h)),
             ("1", nn.BatchNorm1d(h)),

@@ -1,6 +1,7 @@
 using Phosphene.Attribution;
 using Phosphene.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Phosphene.Tests.Attribution;
@@ -34,9 +35,14 @@ public class NetworkTests
     public void GuidedBackpropPassesOnlyPositiveGradientsThroughReLUs()
     {
         // f = V·relu(U·x): guided gradient = Uᵀ (relu(V₀) ⊙ 1[U·x > 0]); plain gradient = Uᵀ (V₀ ⊙ 1[U·x > 0]).
-        torch.manual_seed(5);
-        var net = nn.Sequential(("flatten", nn.Flatten()), ("0", nn.Linear(4, 6)), ("1", nn.ReLU()), ("2", nn.Linear(6, 2)));
-        using var x = rand(1, 1, 2, 2);
+        Sequential net;
+        Tensor x;
+        using (GlobalRandomScope.Seed(5))
+        {
+            net = nn.Sequential(("flatten", nn.Flatten()), ("0", nn.Linear(4, 6)), ("1", nn.ReLU()), ("2", nn.Linear(6, 2)));
+            x = rand(1, 1, 2, 2);
+        }
+        using var input = x;
         using var target = tensor(new long[] { 0 });
         using var maps = new GuidedBackprop().Attribute(net, x, target);
         using var scope = NewDisposeScope();
