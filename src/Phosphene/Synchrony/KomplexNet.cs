@@ -100,16 +100,21 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
         Options = options ?? new KomplexNetOptions();
         Options.Validate();
         int c = Options.Channels, k = Options.CouplingKernel, g = Options.ReadoutGrid;
-        amplitude = nn.Conv2d(Options.InputChannels, c, 5, stride: 2, padding: 2);
-        complex1 = nn.Conv2d(c, 2 * c, 3, padding: 1, bias: false);
-        complex2 = nn.Conv2d(2 * c, 2 * c, 3, padding: 1, bias: false);
-        feedback = nn.Conv2d(2 * c, c, 1, bias: false);
+        // TorchSharp's layer constructors draw default weights from the global generator: hold it (so another
+        // thread's seeded draws are not disturbed) while they do. Every weight is redrawn below from our own generator.
+        using (GlobalRandomScope.Seed(seed))
+        {
+            amplitude = nn.Conv2d(Options.InputChannels, c, 5, stride: 2, padding: 2);
+            complex1 = nn.Conv2d(c, 2 * c, 3, padding: 1, bias: false);
+            complex2 = nn.Conv2d(2 * c, 2 * c, 3, padding: 1, bias: false);
+            feedback = nn.Conv2d(2 * c, c, 1, bias: false);
+            readoutNorm = nn.BatchNorm1d(2 * c * g * g);
+            head = nn.Linear(2 * c * g * g, Options.Classes);
+        }
         // Positive, local coupling to start with: neighbours pull each other into phase.
         coupling = nn.Parameter(full(c, c, k, k, 1.0 / (c * k * k)));
         bias1 = nn.Parameter(zeros(2 * c, 1, 1));
         bias2 = nn.Parameter(zeros(2 * c, 1, 1));
-        readoutNorm = nn.BatchNorm1d(2 * c * g * g);
-        head = nn.Linear(2 * c * g * g, Options.Classes);
         RegisterComponents();
         using var generator = new Generator(unchecked((ulong)seed));
         using (no_grad())
