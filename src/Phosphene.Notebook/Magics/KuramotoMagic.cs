@@ -51,18 +51,19 @@ public sealed class KuramotoMagic : Magic
             .Option("loss-steps", 50, "Steps in the loss window (backpropagated).")
             .Option("evaluate", 64, "Held-out networks to compare trained and untrained couplings on.")
             .Option("seed", 0, "Seed of the weights, batches and phases."));
-        d.Subcommand("komplexnet", "Train KomplexNet (or a baseline) on overlapping two-object Fashion-MNIST images; report accuracy.", k => k
+        d.Subcommand("komplexnet", "Train KomplexNet (or a baseline) on overlapping two-object Fashion-MNIST images, or load it from the checkpoint cache; report accuracy.", k => k
             .Option("data", "overlap-fashion", "The data set.", choices: ["overlap-fashion"])
             .Option("variant", KomplexVariant.Feedforward, "feedforward, feedback, or a baseline: complex-without-kuramoto, real.")
-            .Option("train", 2000, "Training composites (from the Fashion-MNIST training split).")
+            .Option("train", 3000, "Training composites (from the Fashion-MNIST training split).")
             .Option("test", 500, "Test composites (from the test split).")
             .Option("overlap", 0.5, "Shared fraction of the two objects' boxes.")
-            .Option("canvas", 48, "Canvas side.")
-            .Option("channels", 16, "Channels C of the oscillator layer.")
-            .Option("steps", 8, "Kuramoto steps.")
+            .Option("canvas", 40, "Canvas side.")
+            .Option("channels", 8, "Channels C of the oscillator layer.")
+            .Option("steps", 4, "Kuramoto steps.")
+            .Option("step-size", 0.5, "Kuramoto step size ε.")
             .Option("epochs", 3, "Training epochs.")
             .Option("batch-size", 64, "Images per step.")
-            .Option("lr", 3e-3, "Adam learning rate.")
+            .Option("lr", 5e-3, "Adam learning rate (decayed linearly to 0).")
             .Option("seed", 0, "Seed of the data, weights, order and phases."));
         d.Subcommand("phases", "Phase maps of a trained complex network: hue = phase, brightness = amplitude.", p => p
             .Required<object>("model", "A komplexnet result (or a KomplexNet).")
@@ -250,14 +251,15 @@ public sealed class KuramotoMagic : Magic
             using var testSource = Phosphene.Data.Datasets.FashionMnist(Phosphene.Data.DatasetSplit.Test);
             var train = Phosphene.Data.OverlappingObjects.Generate(trainSource, trainCount, overlap, canvas, seed: seed);
             var test = Phosphene.Data.OverlappingObjects.Generate(testSource, testCount, overlap, canvas, seed: seed + 1);
-            var net = new KomplexNet(new KomplexNetOptions
+            var architecture = new KomplexNetOptions
             {
                 Variant = invocation.Get<KomplexVariant>("variant"),
                 Channels = invocation.Get<int>("channels"),
                 KuramotoSteps = invocation.Get<int>("steps"),
+                StepSize = invocation.Get<double>("step-size"),
                 Classes = train.ClassNames.Count,
                 PhaseSeed = seed,
-            }, seed);
+            };
             var options = new Phosphene.Models.TrainingOptions
             {
                 Epochs = invocation.Get<int>("epochs"), BatchSize = invocation.Get<int>("batch-size"),
@@ -265,9 +267,22 @@ public sealed class KuramotoMagic : Magic
             };
             var batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
             using var progress = ProgressDisplay.Show(context, "%kuramoto komplexnet", (long)batches * options.Epochs);
-            var losses = KomplexNetTrainer.Train(net, train, options, progress, context.CancellationToken);
-            train.Dispose();
-            return new KomplexNetRun(net, test, losses, KomplexNetTrainer.Accuracy(net, test));
+            try
+            {
+                var trained = KomplexNetTrainer.Trained(architecture, train, test, options,
+                    progress.Adapt<Phosphene.Models.TrainingProgress>(p => ((long)(p.Epoch - 1) * p.Batches + p.Batch, (long)p.Epochs * p.Batches, p.ToString())),
+                    context.CancellationToken);
+                return new KomplexNetRun(trained, test);
+            }
+            catch
+            {
+                test.Dispose();
+                throw;
+            }
+            finally
+            {
+                train.Dispose();
+            }
         }
         catch (PhospheneException e) when (e is not MagicException)
         {
@@ -345,26 +360,28 @@ public sealed class KuraNetRun(KuraNet net, SynchronyTask task, KuraNetTrainingR
     }
 }
 
-/// <summary>A trained KomplexNet (or baseline), its held-out composites, loss per epoch and two-label test accuracy.</summary>
-public sealed class KomplexNetRun(KomplexNet net, Phosphene.Data.OverlappingObjectsDataset test, IReadOnlyList<double> losses, double accuracy) : IDisposable
+/// <summary>A trained KomplexNet (or baseline, fresh or from the checkpoint cache) and its held-out composites.</summary>
+public sealed class KomplexNetRun(TrainedKomplexNet trained, Phosphene.Data.OverlappingObjectsDataset test) : IDisposable
 {
     /// <summary>The trained network.</summary>
-    public KomplexNet Net { get; } = net;
+    public KomplexNet Net => Trained.Net;
+    /// <summary>The network with its checkpoint metadata (training time, per-epoch history, whether it came from the cache).</summary>
+    public TrainedKomplexNet Trained { get; } = trained;
     /// <summary>The held-out composites (images, labels, masks).</summary>
     public Phosphene.Data.OverlappingObjectsDataset Test { get; } = test;
     /// <summary>Mean training loss per epoch.</summary>
-    public IReadOnlyList<double> Losses { get; } = losses;
+    public IReadOnlyList<double> Losses => Trained.Metadata.History.Select(e => e.Loss).ToList();
     /// <summary>Fraction of test images whose two highest logits are their two classes.</summary>
-    public double Accuracy { get; } = accuracy;
+    public double Accuracy => Trained.Metadata.TestAccuracy;
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant(
-        $"KomplexNet ({Net.Options.Variant}): test accuracy {Accuracy:P1} on {Test.Count} composites at overlap {Test.Overlap:P0}; loss {string.Join(" → ", Losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+        $"KomplexNet ({Net.Options.Variant}): test accuracy {Accuracy:P1} on {Test.Count} composites at overlap {Test.Overlap:P0}; loss {string.Join(" → ", Losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}; trained in {Trained.Metadata.TrainSeconds:F0} s{(Trained.FromCache ? " (loaded from cache)" : "")}");
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        Net.Dispose();
+        Trained.Dispose();
         Test.Dispose();
     }
 }

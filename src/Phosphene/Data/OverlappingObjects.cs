@@ -10,8 +10,10 @@ namespace Phosphene.Data;
 /// </summary>
 public sealed class OverlappingObjectsDataset : IDisposable
 {
-    internal OverlappingObjectsDataset(Tensor images, Tensor labels, Tensor masks, double overlap, IReadOnlyList<string> classNames)
+    internal OverlappingObjectsDataset(Tensor images, Tensor labels, Tensor masks, double overlap, IReadOnlyList<string> classNames,
+                                       string contentHash)
     {
+        ContentHash = contentHash;
         Images = images.DetachFromDisposeScope();
         Labels = labels.DetachFromDisposeScope();
         Masks = masks.DetachFromDisposeScope();
@@ -29,6 +31,11 @@ public sealed class OverlappingObjectsDataset : IDisposable
     public double Overlap { get; }
     /// <summary>Class names of the source dataset.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>
+    /// A hex hash naming the content: the source's content hash and every generation argument (with the generator's
+    /// version), so equal hashes mean equal composites; used to key cached networks.
+    /// </summary>
+    public string ContentHash { get; }
     /// <summary>Number of images N.</summary>
     public long Count => Images.shape[0];
 
@@ -71,6 +78,9 @@ public sealed class OverlappingObjectsDataset : IDisposable
 /// </summary>
 public static class OverlappingObjects
 {
+    /// <summary>Version of the generation procedure: part of every <see cref="OverlappingObjectsDataset.ContentHash"/>.</summary>
+    public const int GeneratorVersion = 1;
+
     /// <summary>
     /// Draws <paramref name="count"/> composites from <paramref name="source"/> (N×1×h×w images in [0, 1], labels).
     /// The offset between the two boxes is (dy, dx) = ±round(h(1 − √overlap)), ±round(w(1 − √overlap)) with random
@@ -123,6 +133,8 @@ public static class OverlappingObjects
             pairs[2 * i] = labels[a];
             pairs[2 * i + 1] = labels[b];
         }
-        return new OverlappingObjectsDataset(images, tensor(pairs).view(count, 2), masks, overlap, source.ClassNames);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            FormattableString.Invariant($"overlapping-objects-v{GeneratorVersion};{source.ContentHash};n={count};overlap={overlap:R};canvas={canvas};threshold={maskThreshold:R};seed={seed}"))));
+        return new OverlappingObjectsDataset(images, tensor(pairs).view(count, 2), masks, overlap, source.ClassNames, hash);
     }
 }

@@ -9,7 +9,7 @@ public sealed record CheckpointMetadata
     /// <summary>Version of this layout; a checkpoint of another version is ignored and retrained.</summary>
     public int FormatVersion { get; init; } = CheckpointStore.FormatVersion;
 
-    /// <summary>The checkpoint key (SHA-256 hex, see <see cref="CheckpointStore.Key"/>).</summary>
+    /// <summary>The checkpoint key (SHA-256 hex, see <see cref="CheckpointStore.Key(string, string[])"/>).</summary>
     public string Key { get; init; } = "";
 
     /// <summary>The zoo name of the architecture.</summary>

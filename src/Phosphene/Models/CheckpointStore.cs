@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,6 +38,14 @@ public sealed class CheckpointStore
             $"phosphene-checkpoint-v{FormatVersion}", architecture, hyperparameters.CacheKey, options.CacheKey,
             train.ContentHash, test.ContentHash))));
 
+    /// <summary>
+    /// The checkpoint key of any network: SHA-256 (hex) of the layout version, the architecture and
+    /// <paramref name="parts"/> (texts naming everything else that determines the weights: options, data hashes).
+    /// </summary>
+    public static string Key(string architecture, params string[] parts) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+            [$"phosphene-checkpoint-v{FormatVersion}", architecture, .. parts]))));
+
     /// <summary>Path of the weights file of a checkpoint.</summary>
     public string WeightsPath(string architecture, string key) => Path.Combine(Directory, $"{architecture}-{key}.bin");
 
@@ -48,15 +57,21 @@ public sealed class CheckpointStore
     /// Returns its metadata, or null when absent or unreadable (then the model's weights may be partly overwritten:
     /// build a fresh one before training).
     /// </summary>
-    public CheckpointMetadata? TryLoad(ZooModel model, string key)
+    public CheckpointMetadata? TryLoad(ZooModel model, string key) => TryLoad(model, model.Architecture, key);
+
+    /// <summary>
+    /// Loads the checkpoint <paramref name="key"/> of <paramref name="architecture"/> into <paramref name="module"/>
+    /// when it exists and is intact; returns its metadata, or null (see <see cref="TryLoad(ZooModel, string)"/>).
+    /// </summary>
+    public CheckpointMetadata? TryLoad(torch.nn.Module module, string architecture, string key)
     {
-        string weights = WeightsPath(model.Architecture, key), metadataPath = MetadataPath(model.Architecture, key);
+        string weights = WeightsPath(architecture, key), metadataPath = MetadataPath(architecture, key);
         if (!File.Exists(weights) || !File.Exists(metadataPath)) return null;
         try
         {
             var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(metadataPath), Json);
             if (metadata is null || metadata.FormatVersion != FormatVersion || metadata.Key != key) return null;
-            model.load(weights);
+            module.load(weights);
             return metadata;
         }
         catch (Exception e) when (e is IOException or JsonException or ArgumentException or UnauthorizedAccessException)
@@ -68,12 +83,16 @@ public sealed class CheckpointStore
 
     /// <summary>Writes <paramref name="model"/>'s weights and <paramref name="metadata"/> under <see cref="CheckpointMetadata.Key"/>.</summary>
     /// <returns>The path of the weights file.</returns>
-    public string Save(ZooModel model, CheckpointMetadata metadata)
+    public string Save(ZooModel model, CheckpointMetadata metadata) => Save(model, model.Architecture, metadata);
+
+    /// <summary>Writes <paramref name="module"/>'s weights and <paramref name="metadata"/> under <paramref name="architecture"/> and <see cref="CheckpointMetadata.Key"/>.</summary>
+    /// <returns>The path of the weights file.</returns>
+    public string Save(torch.nn.Module module, string architecture, CheckpointMetadata metadata)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        string weights = WeightsPath(model.Architecture, metadata.Key);
-        WriteAtomically(weights, path => model.save(path));
-        WriteAtomically(MetadataPath(model.Architecture, metadata.Key),
+        string weights = WeightsPath(architecture, metadata.Key);
+        WriteAtomically(weights, path => module.save(path));
+        WriteAtomically(MetadataPath(architecture, metadata.Key),
             path => File.WriteAllText(path, JsonSerializer.Serialize(metadata, Json)));
         return weights;
     }

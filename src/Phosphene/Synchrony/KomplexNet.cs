@@ -36,6 +36,13 @@ public sealed record KomplexNetOptions
     public int CouplingKernel { get; init; } = 5;
     /// <summary>Seed of the initial phases, drawn afresh (and identically) at every forward pass (default 0).</summary>
     public int PhaseSeed { get; init; }
+    /// <summary>Side G of the read-out grid: the last layer's magnitudes are average-pooled to G×G before the linear
+    /// classifier, so the read-out keeps coarse position (default 3; 1 is global average pooling).</summary>
+    public int ReadoutGrid { get; init; } = 3;
+
+    /// <summary>A culture-invariant text naming every option, used to key cached checkpoints.</summary>
+    public string CacheKey => FormattableString.Invariant(
+        $"komplexnet;variant={Variant};in={InputChannels};c={Channels};classes={Classes};steps={KuramotoSteps};eps={StepSize:R};kernel={CouplingKernel};phase-seed={PhaseSeed};grid={ReadoutGrid}");
 
     /// <summary>Checks every option.</summary>
     public void Validate()
@@ -44,6 +51,7 @@ public sealed record KomplexNetOptions
             throw new PhospheneException($"KomplexNet needs at least 1 input channel, 1 channel and 2 classes, got {InputChannels}, {Channels}, {Classes}");
         if (KuramotoSteps < 0) throw new PhospheneException($"KomplexNet KuramotoSteps = {KuramotoSteps} is invalid: use 0 or more");
         if (CouplingKernel < 1 || CouplingKernel % 2 == 0) throw new PhospheneException($"KomplexNet CouplingKernel = {CouplingKernel} is invalid: use an odd size");
+        if (ReadoutGrid < 1) throw new PhospheneException($"KomplexNet ReadoutGrid = {ReadoutGrid} is invalid: use 1 or more");
         if (!(StepSize > 0)) throw new PhospheneException($"KomplexNet StepSize = {StepSize} is invalid: it must be positive");
     }
 }
@@ -59,39 +67,73 @@ public sealed record KomplexOutput(Tensor Logits, Tensor Amplitude, Tensor Phase
 /// representations and Kuramoto synchronization dynamics"). Amplitudes a = ReLU(conv(x)) (stride 2) carry what is
 /// present; phases θ, started at random, evolve by convolutional Kuramoto steps weighted by amplitude,
 /// θ ← θ + ε (cos θ · W⋆(a sin θ) − sin θ · W⋆(a cos θ)), so features that belong together (the same object) align.
-/// Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel; each keeps
-/// its phase and passes its magnitude through ReLU(|u| + b). The read-out is the magnitude, pooled, into a linear
-/// multi-label classifier. Variants: <see cref="KomplexVariant"/>.
+/// Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel. Each
+/// keeps the phase of W⋆z and sets its magnitude to ReLU(½|W⋆z| + ½ W⋆|z| + b): the synchrony term |W⋆z| plus the
+/// classic term W⋆|z| that sees the amplitudes whatever their phases (the magnitude rule of the Complex AutoEncoder,
+/// Löwe, Lippe, Rudolph and Welling 2022, which complex layers of this family follow). Without the classic term a
+/// network whose phases start random sees mostly cancellation noise and learns very slowly. The read-out is the last
+/// magnitudes, average-pooled to a <see cref="KomplexNetOptions.ReadoutGrid"/> grid, batch-normalised (the pooled
+/// magnitudes of mostly empty canvases are small and alike from image to image; without the normalisation the
+/// classifier sees a tiny signal and training crawls) into a linear classifier whose two highest logits name the two
+/// objects. Variants: <see cref="KomplexVariant"/>.
 /// </summary>
+/// <remarks>
+/// Initial weights are drawn from the network's own generator seeded by the constructor's seed (He-uniform for the
+/// convolutions, which feed ReLUs; PyTorch's default bound 1/√fan-in for the classifier), never from the global
+/// torch RNG, so networks built in parallel with equal seeds are identical.
+/// </remarks>
 public sealed class KomplexNet : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d amplitude, complex1, complex2, feedback;
     readonly Parameter coupling, bias1, bias2;
+    readonly BatchNorm1d readoutNorm;
     readonly Linear head;
 
     /// <summary>The options the network was built with.</summary>
     public KomplexNetOptions Options { get; }
 
-    /// <summary>Builds the network, weights seeded by <paramref name="seed"/>.</summary>
+    /// <summary>Builds the network, weights drawn from a generator seeded by <paramref name="seed"/>; it starts in
+    /// evaluation mode (<see cref="KomplexNetTrainer.Train"/> switches to training mode and back).</summary>
+    /// <exception cref="PhospheneException">Invalid options.</exception>
     public KomplexNet(KomplexNetOptions? options = null, long seed = 0) : base("komplexnet")
     {
         Options = options ?? new KomplexNetOptions();
         Options.Validate();
-        int c = Options.Channels, k = Options.CouplingKernel;
-        manual_seed(seed);
-        amplitude = nn.Conv2d(Options.InputChannels, c, 5, stride: 2, padding: 2);
-        complex1 = nn.Conv2d(c, 2 * c, 3, padding: 1, bias: false);
-        complex2 = nn.Conv2d(2 * c, 2 * c, 3, padding: 1, bias: false);
-        feedback = nn.Conv2d(2 * c, c, 1, bias: false);
+        int c = Options.Channels, k = Options.CouplingKernel, g = Options.ReadoutGrid;
+        // TorchSharp's layer constructors draw default weights from the global generator: hold it (so another
+        // thread's seeded draws are not disturbed) while they do. Every weight is redrawn below from our own generator.
+        using (GlobalRandomScope.Seed(seed))
+        {
+            amplitude = nn.Conv2d(Options.InputChannels, c, 5, stride: 2, padding: 2);
+            complex1 = nn.Conv2d(c, 2 * c, 3, padding: 1, bias: false);
+            complex2 = nn.Conv2d(2 * c, 2 * c, 3, padding: 1, bias: false);
+            feedback = nn.Conv2d(2 * c, c, 1, bias: false);
+            readoutNorm = nn.BatchNorm1d(2 * c * g * g);
+            head = nn.Linear(2 * c * g * g, Options.Classes);
+        }
         // Positive, local coupling to start with: neighbours pull each other into phase.
         coupling = nn.Parameter(full(c, c, k, k, 1.0 / (c * k * k)));
         bias1 = nn.Parameter(zeros(2 * c, 1, 1));
         bias2 = nn.Parameter(zeros(2 * c, 1, 1));
-        head = nn.Linear(2 * c, Options.Classes);
         RegisterComponents();
+        using var generator = new Generator(unchecked((ulong)seed));
+        using (no_grad())
+        {
+            foreach (var conv in new[] { amplitude, complex1, complex2, feedback })
+            {
+                double fanIn = conv.weight!.shape[1] * conv.weight.shape[2] * conv.weight.shape[3];
+                conv.weight.uniform_(-Math.Sqrt(6 / fanIn), Math.Sqrt(6 / fanIn), generator);
+                conv.bias?.zero_();
+            }
+            double bound = 1 / Math.Sqrt(head.weight!.shape[1]);
+            head.weight.uniform_(-bound, bound, generator);
+            head.bias!.uniform_(-bound, bound, generator);
+        }
+        eval();
     }
 
-    /// <summary>Multi-label logits B×K for images B×C×S×S (S even).</summary>
+    /// <summary>Multi-label logits B×K for images B×C×S×S (S even). Call <c>eval()</c> before inference: the
+    /// read-out's batch normalisation uses batch statistics in training mode.</summary>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
@@ -107,12 +149,13 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
                 $"KomplexNet takes float32 B×{Options.InputChannels}×H×W images, got {images.dtype} [{string.Join(", ", images.shape)}]");
         using var scope = NewDisposeScope();
         var a = nn.functional.relu(amplitude.call(images));
+        long grid = Options.ReadoutGrid;
         Tensor logits, theta;
         if (Options.Variant == KomplexVariant.Real)
         {
             var h1 = nn.functional.relu(complex1.call(a) + bias1);
             var h2 = nn.functional.relu(complex2.call(nn.functional.avg_pool2d(h1, 2)) + bias2);
-            logits = head.call(h2.mean([2, 3]));
+            logits = head.call(readoutNorm.call(nn.functional.adaptive_avg_pool2d(h2, [grid, grid]).flatten(1)));
             theta = zeros_like(a);
         }
         else
@@ -131,29 +174,32 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
                 if (Options.Variant == KomplexVariant.Feedback)
                 {
                     // Top-down: the second layer's complex activity, projected to the first layer's channels.
-                    var (re1, im1) = ComplexLayer(a * cos, a * sin, complex1, bias1);
+                    var (re1, im1, _) = ComplexLayer(a * cos, a * sin, a, complex1, bias1);
                     drive = drive + cos * feedback.call(im1) - sin * feedback.call(re1);
                 }
                 theta = theta + Options.StepSize * drive;
             }
-            var (re, im) = ComplexLayer(a * theta.cos(), a * theta.sin(), complex1, bias1);
-            (re, im) = ComplexLayer(nn.functional.avg_pool2d(re, 2), nn.functional.avg_pool2d(im, 2), complex2, bias2);
-            logits = head.call(Magnitude(re, im).mean([2, 3]));
+            var (re, im, magnitude) = ComplexLayer(a * theta.cos(), a * theta.sin(), a, complex1, bias1);
+            (_, _, magnitude) = ComplexLayer(nn.functional.avg_pool2d(re, 2), nn.functional.avg_pool2d(im, 2),
+                                             nn.functional.avg_pool2d(magnitude, 2), complex2, bias2);
+            logits = head.call(readoutNorm.call(nn.functional.adaptive_avg_pool2d(magnitude, [grid, grid]).flatten(1)));
         }
         return new KomplexOutput(logits.MoveToOuterDisposeScope(), a.MoveToOuterDisposeScope(), theta.MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// A complex layer with real weights W on z = re + i·im: u = W⋆re + i W⋆im (aligned phases add, opposed cancel),
-    /// then the magnitude passes ReLU(|u| + b) and the phase is kept.
+    /// A complex layer with real weights W on z = re + i·im whose magnitudes are <paramref name="amplitude"/> (|z|):
+    /// u = W⋆re + i W⋆im (aligned phases add, opposed cancel) keeps its phase, and its magnitude becomes
+    /// m = ReLU(½|u| + ½ W⋆|z| + b). Returns the real and imaginary parts m·u/|u| and m.
     /// </summary>
-    public static (Tensor Re, Tensor Im) ComplexLayer(Tensor re, Tensor im, Conv2d weights, Tensor bias)
+    public static (Tensor Re, Tensor Im, Tensor Magnitude) ComplexLayer(Tensor re, Tensor im, Tensor amplitude, Conv2d weights, Tensor bias)
     {
         var ur = weights.call(re);
         var ui = weights.call(im);
-        var magnitude = Magnitude(ur, ui);
-        var scale = nn.functional.relu(magnitude + bias) / magnitude;
-        return (ur * scale, ui * scale);
+        var synchrony = Magnitude(ur, ui);
+        var magnitude = nn.functional.relu(0.5 * synchrony + 0.5 * weights.call(amplitude) + bias);
+        var scale = magnitude / synchrony;
+        return (ur * scale, ui * scale, magnitude);
     }
 
     /// <summary>|re + i·im|, with a tiny floor so the gradient stays finite at 0.</summary>

@@ -1,5 +1,6 @@
 using Phosphene.Data;
 using Phosphene.Models;
+using Phosphene.Tests.Data;
 using Phosphene.Synchrony;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,16 +16,25 @@ public class KomplexNetTests
         using var sum = nn.Conv2d(2, 1, 1, bias: false);
         using (no_grad()) sum.weight!.fill_(1f);
         var zero = zeros(1, 1, 1);
-        // Two unit inputs at phase 0.7 and 0.7 (aligned) or 0.7 and 0.7 + π (opposed).
-        Tensor Magnitude(double second)
+        // Two unit inputs at phase 0.7 and 0.7 (aligned) or 0.7 and 0.7 + π (opposed): the magnitude is
+        // ½|u| (synchrony: 2, 0 or 2 cos(π/4)) + ½ W⋆|z| (classic: always 2); the phase is that of u.
+        (float Magnitude, float Phase) Layer(double second)
         {
             var phases = tensor(new[] { 0.7f, (float)second }).view(1, 2, 1, 1);
-            var (re, im) = KomplexNet.ComplexLayer(phases.cos(), phases.sin(), sum, zero);
-            return KomplexNet.Magnitude(re, im);
+            var (re, im, magnitude) = KomplexNet.ComplexLayer(phases.cos(), phases.sin(), ones(1, 2, 1, 1), sum, zero);
+            return (magnitude.item<float>(), atan2(im, re).item<float>());
         }
-        Assert.Equal(2f, Magnitude(0.7).item<float>(), 4);
-        Assert.Equal(0f, Magnitude(0.7 + Math.PI).item<float>(), 3);
-        Assert.Equal((float)(2 * Math.Cos(Math.PI / 4)), Magnitude(0.7 + Math.PI / 2).item<float>(), 4);
+        Assert.Equal(2f, Layer(0.7).Magnitude, 4);
+        Assert.Equal(0.7f, Layer(0.7).Phase, 4);
+        // Where u does not vanish, the output's own magnitude is m.
+        using (var phases = tensor(new[] { 0.7f, 0.7f + (float)Math.PI / 2 }).view(1, 2, 1, 1))
+        {
+            var (re, im, magnitude) = KomplexNet.ComplexLayer(phases.cos(), phases.sin(), ones(1, 2, 1, 1), sum, zero);
+            Assert.Equal(magnitude.item<float>(), KomplexNet.Magnitude(re, im).item<float>(), 4);
+        }
+        Assert.Equal(1f, Layer(0.7 + Math.PI).Magnitude, 3);
+        Assert.Equal((float)(Math.Cos(Math.PI / 4) + 1), Layer(0.7 + Math.PI / 2).Magnitude, 4);
+        Assert.Equal((float)(0.7 + Math.PI / 4), Layer(0.7 + Math.PI / 2).Phase, 4);
     }
 
     static (Tensor Image, Tensor Masks) OneObject()
@@ -74,16 +84,107 @@ public class KomplexNetTests
             Assert.Throws<PhospheneException>(() => KomplexNet.ObjectSynchrony(any.Run(image), masks[.., 0])).Message);
     }
 
-    [Fact]
-    public void TrainingOnOverlappingFashionMnistLowersTheLoss()
+    static OverlappingObjectsDataset Composites(int count, int seed)
     {
-        using var train = Datasets.FashionMnist(DatasetSplit.Test);
-        using var subset = train.Slice(0, 400);
-        using var data = OverlappingObjects.Generate(subset, 96, overlap: 0.3, canvas: 42, seed: 2);
-        using var net = new KomplexNet(new KomplexNetOptions { Channels = 6, KuramotoSteps = 2 }, seed: 3);
-        var losses = KomplexNetTrainer.Train(net, data, new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 3e-3, Seed = 1 });
-        Assert.Equal(3, losses.Count);
-        Assert.True(losses[^1] < losses[0], $"losses {string.Join(", ", losses)}");
-        Assert.InRange(KomplexNetTrainer.Accuracy(net, data), 0, 1);
+        using var source = Datasets.FashionMnist(DatasetSplit.Test);
+        using var subset = source.Slice(0, 400);
+        return OverlappingObjects.Generate(subset, count, overlap: 0.5, canvas: 40, seed: seed);
+    }
+
+    static readonly KomplexNetOptions Tiny = new() { Channels = 4, KuramotoSteps = 2, ReadoutGrid = 2 };
+
+    [Fact]
+    public void TrainingATinyNetworkLowersTheLoss()
+    {
+        // 15 Adam steps on one batch of 16 composites: a working network fits them.
+        using var data = Composites(16, 2);
+        using var net = new KomplexNet(Tiny, seed: 3);
+        var reports = new List<TrainingProgress>();
+        var history = KomplexNetTrainer.Train(net, data, new TrainingOptions
+        {
+            Epochs = 15, BatchSize = 16, LearningRate = 1e-2, Schedule = LearningRateSchedule.Constant, Seed = 1, ReportEvery = 1,
+        }, new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.Equal(Enumerable.Range(1, 15), history.Select(e => e.Epoch));
+        Assert.Equal(15, reports.Count);
+        // A near-uniform softmax against a ½/½ target starts near ln 10 ≈ 2.30.
+        Assert.InRange(history[0].Loss, 2.0, 2.7);
+        Assert.True(history[^1].Loss < history[0].Loss - 0.2, $"losses {string.Join(", ", history.Select(e => e.Loss))}");
+    }
+
+    [Fact]
+    public void TheLossIsTheCrossEntropyAgainstHalfOnEachClass()
+    {
+        using var scope = NewDisposeScope();
+        var logits = tensor(new[] { 0f, 0f, 0f, 0f, 2f, 0f, 0f, 1f }).view(2, 4);
+        var targets = tensor(new[] { 0.5f, 0.5f, 0f, 0f, 0f, 0f, 0.5f, 0.5f }).view(2, 4);
+        double second = Math.Log(Math.Exp(2) + 2 + Math.E) - 0.5;     // −½(log p₂ + log p₃) with logits (2, 0, 0, 1)
+        Assert.Equal((Math.Log(4) + second) / 2, KomplexNetTrainer.Loss(logits, targets).item<float>(), 4);
+    }
+
+    [Fact]
+    public void CachedNetworkGivesIdenticalLogitsAndIsKeyedByItsData()
+    {
+        using var cache = new TempDirectory();
+        var store = new CheckpointStore(cache.Path);
+        using var train = Composites(64, 4);
+        using var test = Composites(16, 5);
+        var training = new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 2 };
+        using var first = KomplexNetTrainer.Trained(Tiny, train, test, training, store: store);
+        using var second = KomplexNetTrainer.Trained(Tiny, train, test, training, store: store);
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        Assert.Equal(first.CheckpointPath, second.CheckpointPath);
+        Assert.StartsWith("komplexnet-feedforward-", Path.GetFileName(first.CheckpointPath));
+        Assert.Equal(first.Metadata.TestAccuracy, second.Metadata.TestAccuracy);
+        Assert.Equal(KomplexNetTrainer.Accuracy(first.Net, test), second.Metadata.TestAccuracy);
+        using (no_grad())
+        {
+            using var a = first.Net.call(test.Images);
+            using var b = second.Net.call(test.Images);
+            Assert.Equal(0f, (a - b).abs().max().item<float>());
+        }
+        // Other composites (another seed) or another variant: a new checkpoint, trained afresh.
+        using var otherData = Composites(64, 6);
+        using var third = KomplexNetTrainer.Trained(Tiny, otherData, test, training, store: store);
+        using var real = KomplexNetTrainer.Trained(Tiny with { Variant = KomplexVariant.Real }, train, test, training, store: store);
+        Assert.False(third.FromCache);
+        Assert.False(real.FromCache);
+        Assert.Equal(6, Directory.GetFiles(cache.Path).Length);
+    }
+
+    [Fact]
+    public void EqualSeedsGiveEqualWeightsEvenWhenBuiltInParallel()
+    {
+        var nets = new KomplexNet[8];
+        Parallel.For(0, nets.Length, i => nets[i] = new KomplexNet(Tiny with { Variant = KomplexVariant.Feedback }, seed: i % 2));
+        try
+        {
+            for (int i = 2; i < nets.Length; i++)
+                foreach (var (p, q) in nets[i].parameters().Zip(nets[i % 2].parameters()))
+                    Assert.True(p.equal(q).all().item<bool>(), $"net {i} differs from net {i % 2}");
+            Assert.False(nets[0].parameters().Zip(nets[1].parameters()).All(pq => pq.First.equal(pq.Second).all().item<bool>()));
+        }
+        finally
+        {
+            foreach (var net in nets) net.Dispose();
+        }
+    }
+
+    [Fact]
+    public void InvalidOptionsAndMismatchedDataAreNamed()
+    {
+        Assert.Equal("KomplexNet ReadoutGrid = 0 is invalid: use 1 or more",
+            Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { ReadoutGrid = 0 })).Message);
+        Assert.Equal("KomplexNet CouplingKernel = 4 is invalid: use an odd size",
+            Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { CouplingKernel = 4 })).Message);
+        using var data = Composites(8, 1);
+        using var cache = new TempDirectory();
+        Assert.Equal("the training data has 10 classes but the network predicts 3; build KomplexNet with Classes = 10",
+            Assert.Throws<PhospheneException>(() => KomplexNetTrainer.Trained(Tiny with { Classes = 3 }, data, data, store: new CheckpointStore(cache.Path))).Message);
+        Assert.Empty(Directory.GetFiles(cache.Path));
+        using var one = Composites(1, 1);
+        using var net = new KomplexNet(Tiny);
+        Assert.Equal("KomplexNet training needs at least 2 composites (its read-out is batch-normalised), got 1",
+            Assert.Throws<PhospheneException>(() => KomplexNetTrainer.Train(net, one)).Message);
     }
 }
