@@ -183,5 +183,8 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
         Assert.Equal(["--runs"], options.Item3);
         Assert.Equal(["html"], Complete("%%htm").Item3);
         Assert.Contains("WriteLine", Complete("Console.WriteL").Item3);
+        // The cell globals complete, the kernel's internal binding hook does not.
+        Assert.Contains("clear_output", Complete("clear_").Item3);
+        Assert.Empty(Complete("__Take").Item3);
     }
 }
