@@ -30,6 +30,9 @@ public sealed class KernelService : ICellHost, IDisposable
     private volatile bool _allowStdin;
     private bool _abortQueued;
     private int _executionCount;
+    // plotly.js goes into a page once (PlotlyJs): each client session is a page (a reloaded page, another tab or
+    // another client connects with a new session id), so the first chart shown to a new one carries plotly.js again.
+    private readonly HashSet<string> _clientsWithPlotlyJs = [];
 
     /// <summary>Binds the sockets of <paramref name="connection"/>; <paramref name="log"/> receives the kernel's own diagnostics.</summary>
     public KernelService(ConnectionInfo connection, TextWriter log)
@@ -179,6 +182,9 @@ public sealed class KernelService : ICellHost, IDisposable
         if (storeHistory)
             _history.Add(count, code);
 
+        var client = (string?)request.Header["session"] ?? "";
+        if (!_clientsWithPlotlyJs.Contains(client))
+            PlotlyJs.Reset();
         _currentExecute = request;
         var payload = new JsonArray();
         CellResult result;
@@ -242,6 +248,8 @@ public sealed class KernelService : ICellHost, IDisposable
             };
         }
         reply["execution_count"] = count;
+        if (PlotlyJs.Injected)
+            _clientsWithPlotlyJs.Add(client);
         Reply(channel, request, "execute_reply", reply);
     }
 

@@ -51,6 +51,33 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void EachNewClientSessionGetsPlotlyJsWithItsFirstChart()
+    {
+        // A reloaded page (or another tab) talks to the kernel in a new client session: its first chart must bring
+        // plotly.js, as the page has none; the charts after it in that page must not.
+        string Chart(string session)
+        {
+            var request = JupyterMessage.Create("execute_request", new JsonObject
+            {
+                ["code"] = "Chart.Point<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 })", ["silent"] = false, ["store_history"] = true,
+                ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
+            }, session);
+            _kernel.SendFrames(Channel.Shell, _kernel.Wire.Encode(request));
+            Assert.Equal("ok", (string?)_kernel.Reply(Channel.Shell).Content["status"]);
+            return (string)_kernel.Outputs(request).Single(m => m.MessageType == "execute_result").Content["data"]!["text/html"]!;
+        }
+        var firstPage = new[] { Chart("page-1"), Chart("page-1") };
+        var reloaded = new[] { Chart("page-2"), Chart("page-2") };
+        Assert.Contains("plotly.js v2.28.0", firstPage[0]);
+        Assert.DoesNotContain("plotly.js v2.28.0", firstPage[1]);
+        Assert.Contains("plotly.js v2.28.0", reloaded[0]);
+        Assert.DoesNotContain("plotly.js v2.28.0", reloaded[1]);
+        // A chart drawn before plotly.js is in the page waits for it; the loader draws the waiting charts.
+        Assert.Contains("window.phospheneChartsWaitingForPlotly", firstPage[1]);
+        Assert.Contains("waiting.forEach(function (draw) { draw(); })", firstPage[0]);
+    }
+
+    [Fact]
     public void DisplayHandleUpdatesTheSameOutputWithRichData()
     {
         var (reply, outputs) = _kernel.Execute("var shown = display(new HtmlContent(\"<b>one</b>\"));\nshown.Update(new HtmlContent(\"<b>two</b>\"));");
@@ -183,5 +210,8 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
         Assert.Equal(["--runs"], options.Item3);
         Assert.Equal(["html"], Complete("%%htm").Item3);
         Assert.Contains("WriteLine", Complete("Console.WriteL").Item3);
+        // The cell globals complete, the kernel's internal binding hook does not.
+        Assert.Contains("clear_output", Complete("clear_").Item3);
+        Assert.Empty(Complete("__Take").Item3);
     }
 }

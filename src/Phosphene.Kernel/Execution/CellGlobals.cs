@@ -43,7 +43,8 @@ public sealed class CellGlobals : IDisplayTarget
     // process has one session, and only the cell's thread binds.
     internal static object? PendingBinding { get; set; }
 
-    /// <summary>Used by the kernel to bind magic results to variables; not for user code.</summary>
+    /// <summary>Used by the kernel to bind magic results to variables; not for user code (hidden from completion).</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public object? __TakeBinding()
     {
         var value = PendingBinding;

@@ -87,8 +87,7 @@ public sealed class ConceptFormatters : IFormatterSet
         var html = new StringBuilder();
         if (PlotlyJs.ClaimInjection()) html.Append(PlotlyJs.LoaderHtml());
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"width:100%;height:{height}px\"></div>");
-        html.Append(CultureInfo.InvariantCulture, $"<script type=\"text/javascript\">(function () {{ var element = document.getElementById('{id}'); var figure = {figure};");
-        html.Append("if (window.Plotly) { window.Plotly.newPlot(element, figure.data, figure.layout, {responsive: true}); } else { element.textContent = 'plotly.js is not loaded: run PlotlyJs.Reset() and show the result again.'; } })();</script>");
+        html.Append(PlotlyJs.DrawScript(id, string.Create(CultureInfo.InvariantCulture, $"var figure = {figure}; window.Plotly.newPlot(element, figure.data, figure.layout, {{responsive: true}});")));
         return html.ToString();
     }
 

@@ -311,12 +311,8 @@ public static class KuramotoCharts
         var html = new StringBuilder();
         if (PlotlyJs.ClaimInjection()) html.Append(PlotlyJs.LoaderHtml());
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"width:100%;height:{height}px\"></div>");
-        html.Append("<script type=\"text/javascript\">(function () {");
-        html.Append(CultureInfo.InvariantCulture, $"var element = document.getElementById('{id}'); var data = {Json(data)}; var layout = {Json(layout)};");
-        html.Append(CultureInfo.InvariantCulture, $"var frames = {Json(frames ?? [])};");
-        html.Append("if (window.Plotly) { window.Plotly.newPlot(element, data, layout, {responsive: true}).then(function () { if (frames.length) window.Plotly.addFrames(element, frames); }); }");
-        html.Append("else { element.textContent = 'plotly.js is not loaded in this page: it is embedded once per kernel session, in the first chart. Run PlotlyJs.Reset() and show the chart again.'; }");
-        html.Append("})();</script>");
+        html.Append(PlotlyJs.DrawScript(id, string.Create(CultureInfo.InvariantCulture,
+            $"var data = {Json(data)}; var layout = {Json(layout)}; var frames = {Json(frames ?? [])}; window.Plotly.newPlot(element, data, layout, {{responsive: true}}).then(function () {{ if (frames.length) window.Plotly.addFrames(element, frames); }});")));
         return new HtmlContent(html.ToString());
     }
 }

@@ -7,7 +7,7 @@ namespace Phosphene.Notebook.Display;
 /// <summary>
 /// Plotly.NET charts (<see cref="GenericChart"/>, which Plotly.NET.CSharp's <c>Chart.*</c> also return) as
 /// interactive HTML that works offline. plotly.js is not fetched from a CDN: <see cref="PlotlyJs"/> takes the copy
-/// embedded in the Plotly.NET assembly and the first chart of a session carries it; later charts reuse it.
+/// embedded in the Plotly.NET assembly and the first chart shown in a page carries it; later charts reuse it.
 /// </summary>
 public sealed class PlotlyFormatter : IFormatterSet
 {
@@ -19,8 +19,8 @@ public sealed class PlotlyFormatter : IFormatterSet
     }
 
     /// <summary>
-    /// The chart's HTML: a div and a script that draws the figure with <c>window.Plotly</c>, preceded by plotly.js
-    /// itself when this is the first chart since <see cref="PlotlyJs.Reset"/> (or start-up).
+    /// The chart's HTML: a div and a script that draws the figure with <c>window.Plotly</c> (<see cref="PlotlyJs.DrawScript"/>),
+    /// preceded by plotly.js itself when this is the first chart since <see cref="PlotlyJs.Reset"/> (or start-up).
     /// </summary>
     public static string Html(GenericChart chart)
     {
@@ -36,12 +36,8 @@ public sealed class PlotlyFormatter : IFormatterSet
         if (PlotlyJs.ClaimInjection())
             html.Append(PlotlyJs.LoaderHtml());
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"{style}\"></div>");
-        html.Append("<script type=\"text/javascript\">(function () {");
-        html.Append(CultureInfo.InvariantCulture, $"var element = document.getElementById('{id}'); var figure = {figure}; var config = {config};");
-        html.Append("if (window.Plotly) { window.Plotly.newPlot(element, figure.data, figure.layout || {}, Object.assign({responsive: true}, config)); }");
-        html.Append("else { element.textContent = 'plotly.js is not loaded in this page: it is embedded once per kernel session, in the first chart. "
-                    + "Run PlotlyJs.Reset() and show the chart again (or re-run the notebook from the top).'; }");
-        html.Append("})();</script>");
+        html.Append(PlotlyJs.DrawScript(id, string.Create(CultureInfo.InvariantCulture,
+            $"var figure = {figure}; var config = {config}; window.Plotly.newPlot(element, figure.data, figure.layout || {{}}, Object.assign({{responsive: true}}, config));")));
         return html.ToString();
     }
 
@@ -49,10 +45,14 @@ public sealed class PlotlyFormatter : IFormatterSet
 }
 
 /// <summary>
-/// The plotly.js bundle embedded in the Plotly.NET assembly, and the once-per-session injection of it into notebook
-/// output. The loader runs the bundle with AMD/CommonJS hidden, so it always defines <c>window.Plotly</c> (with or
-/// without require.js: Jupyter Notebook 6, JupyterLab / Notebook 7, VS Code, nbconvert HTML), and registers it as the
-/// require.js module <c>plotly</c> when require.js is present.
+/// The plotly.js bundle embedded in the Plotly.NET assembly, and its injection into notebook output once per page.
+/// The loader runs the bundle with AMD/CommonJS hidden, so it always defines <c>window.Plotly</c> (with or without
+/// require.js: Jupyter Notebook 6, JupyterLab / Notebook 7, VS Code, nbconvert HTML), and registers it as the
+/// require.js module <c>plotly</c> when require.js is present. A chart whose script runs before plotly.js is in the
+/// page (a page reloaded from a saved notebook whose bundle-carrying output was replaced, outputs rendered out of
+/// order) waits for it and is drawn when a later output brings it. The host calls <see cref="Reset"/> when its output
+/// starts going to a new page (the Phosphene kernel does so for each new client session: a reloaded page, another
+/// tab), so the next chart carries plotly.js there.
 /// </summary>
 public static class PlotlyJs
 {
@@ -74,7 +74,10 @@ public static class PlotlyJs
     /// <summary>True exactly once per session (until <see cref="Reset"/>): the caller must emit <see cref="LoaderHtml"/>.</summary>
     public static bool ClaimInjection() => Interlocked.Exchange(ref _injected, 1) == 0;
 
-    /// <summary>A script element that defines <c>window.Plotly</c> from the embedded bundle.</summary>
+    // The charts of this page that are waiting for plotly.js (a global of the page, shared by every output in it).
+    private const string WaitingCharts = "window.phospheneChartsWaitingForPlotly";
+
+    /// <summary>A script element that defines <c>window.Plotly</c> from the embedded bundle, then draws the charts waiting for it.</summary>
     public static string LoaderHtml()
     {
         var source = Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
@@ -82,8 +85,22 @@ public static class PlotlyJs
                + "if (!window.Plotly) { (function (define, exports, module) {\n" + source + "\n}).call(window); }"
                + "if (typeof window.define === 'function' && window.define.amd && typeof window.require === 'function' && !window.require.defined('plotly')) {"
                + " window.define('plotly', [], function () { return window.Plotly; }); }"
+               + $"(function () {{ var waiting = {WaitingCharts} || []; {WaitingCharts} = []; waiting.forEach(function (draw) {{ draw(); }}); }})();"
                + "</script>";
     }
+
+    /// <summary>
+    /// A script element that runs <paramref name="draw"/> (JavaScript statements that draw into <c>element</c>, the
+    /// element with id <paramref name="elementId"/>, with <c>window.Plotly</c>) now if plotly.js is in the page, and
+    /// otherwise as soon as an output brings it; meanwhile the element says what it is waiting for.
+    /// </summary>
+    public static string DrawScript(string elementId, string draw)
+        => "<script type=\"text/javascript\">(function () {"
+           + $"var element = document.getElementById('{elementId}'); var draw = function () {{ {draw} }};"
+           + "if (window.Plotly) { draw(); } else {"
+           + " element.textContent = 'Waiting for plotly.js: it is not in this page yet (a reloaded page, or the output that carried it was replaced); the next chart shown here brings it, and this chart is drawn then.';"
+           + $" ({WaitingCharts} = {WaitingCharts} || []).push(function () {{ if (element.isConnected) {{ element.textContent = ''; draw(); }} }}); }}"
+           + "})();</script>";
 
     private static (string, string) Load()
     {
