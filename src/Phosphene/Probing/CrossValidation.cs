@@ -134,6 +134,7 @@ public static class CrossValidation
         if (labelMetric != (probe.Task == ProbeTask.Classification))
             throw new PhospheneException($"metric {m} does not fit the {probe.Task.ToString().ToLowerInvariant()} probe '{probe.Name}'");
         var scores = new double[folds.Count];
+        double[]? perTarget = null;
         var probes = new List<Probe>();
         for (int f = 0; f < folds.Count; f++)
         {
@@ -142,10 +143,19 @@ public static class CrossValidation
             var train = tensor(folds[f].Train);
             var test = tensor(folds[f].Test);
             var fitted = probe.CloneUnfitted().Fit(features.index_select(0, train), targets.index_select(0, train));
-            scores[f] = ProbeMetrics.Compute(m, targets.index_select(0, test), fitted.Predict(features.index_select(0, test)));
+            var heldOut = targets.index_select(0, test);
+            var predicted = fitted.Predict(features.index_select(0, test));
+            if (labelMetric) scores[f] = ProbeMetrics.Compute(m, heldOut, predicted);
+            else
+            {
+                var values = m == ProbeMetric.R2 ? ProbeMetrics.R2(heldOut, predicted) : ProbeMetrics.Pearson(heldOut, predicted);
+                scores[f] = values.Average();
+                perTarget ??= new double[values.Length];
+                for (int t = 0; t < values.Length; t++) perTarget[t] += values[t] / folds.Count;
+            }
             if (keepProbes) probes.Add(fitted); else fitted.Dispose();
         }
-        return new CrossValidatedScore(m, scores, probes);
+        return new CrossValidatedScore(m, scores, probes, perTarget ?? []);
     }
 
     /// <summary>
