@@ -243,7 +243,11 @@ public class ProbeMagicTests
     public void HelpListsTheDeclaredOptions()
     {
         var usage = MagicRegistry.Default.Usage("probe").Text;
-        foreach (var option in new[] { "--model", "--layers", "--inputs", "--labels", "--probe", "--pool", "--folds", "--c", "--permutations", "--seed", "similarity", "predictivity" })
+        foreach (var option in new[] { "--model", "--layers", "--inputs", "--labels", "--probe", "--pool", "--folds", "--c", "--permutations", "--seed", "similarity", "predictivity",
+                                        "--test-fraction", "--pca", "--as" })
+            Assert.Contains(option, usage);
+        // The subcommands' own options are listed too.
+        foreach (var option in new[] { "--other", "--other-layers", "--data", "--measure", "--responses", "--trials-axis", "--mapping" })
             Assert.Contains(option, usage);
     }
 }
