@@ -31,8 +31,8 @@ BenchmarkCommand[] commands =
             Kuramoto simulation against NumPy (benchmarks/peers/kuramoto_numpy.py) in one run: N=10^4 mean-field
             10^4 Euler steps, 256 networks x N=100 matrix form, a 32x32 convolutional layer forward+backward
         """),
-    new("probing", ["threads", "n", "logistic-d", "ridge-d", "no-peer"], ProbingBenchmark.Run, """
-        probing [--threads N] [--n 5000] [--logistic-d 512] [--ridge-d 4096] [--no-peer]
+    new("probing", ["threads", "n", "logistic-d", "ridge-d", "repeats", "ridge-repeats", "no-peer"], ProbingBenchmark.Run, """
+        probing [--threads N] [--n 5000] [--logistic-d 512] [--ridge-d 4096] [--repeats 3] [--ridge-repeats 1] [--no-peer]
             fits a logistic-regression probe (10 classes) and ridge with leave-one-out alpha in Phosphene and in
             scikit-learn (the peer benchmarks/peers/probe_sklearn.py) on the same features, and prints a table
         """),

@@ -14,7 +14,7 @@ namespace Phosphene.Notebook.Magics;
 /// <see cref="NeuralPredictivity"/> in the core.
 /// <code>
 /// %probe --model net --layers features.2,features.6 --inputs {x} --labels {y} [--probe logistic|ridge|pls|mlp-3dpc]
-///        [--pool flatten|avg|grid:4] [--folds 5] [--c auto] [--permutations 0] [--seed 0] [--as probes]
+///        [--pool flatten|avg|grid:4] [--folds 5] [--test-fraction 0.2] [--c auto] [--permutations 0] [--seed 0] [--as probes]
 /// %probe --features {X} --labels {y} [--probe ...]                            (result key: features)
 /// %probe similarity --model net --other net2 --inputs {x} [--measure cka|cka-unbiased|rsa]
 /// %probe predictivity --model net --layers ... --inputs {stimuli} --responses {df} [--trials-axis 2]
@@ -22,7 +22,7 @@ namespace Phosphene.Notebook.Magics;
 /// </summary>
 public sealed class ProbeMagic : Magic
 {
-    static readonly string[] ProbeOnly = ["features", "labels", "probe", "c", "alpha", "components", "pca", "permutations", "metric"];
+    static readonly string[] ProbeOnly = ["features", "labels", "probe", "c", "alpha", "components", "pca", "permutations", "metric", "test-fraction"];
 
     /// <inheritdoc/>
     public override string Name => "probe";
@@ -39,13 +39,14 @@ public sealed class ProbeMagic : Magic
         d.Option<IReadOnlyList<string>>("layers", [], "Layer paths, e.g. features.2,features.6,classifier.1.");
         d.Option<object?>("inputs", null, "Inputs N×C×H×W (a tensor or an ImageDataset), e.g. {x[..1000]}.");
         d.Option("pool", "flatten", "Spatial pooling of convolutional layers: flatten, avg or grid:k.");
-        d.Option("folds", 5, "Cross-validation folds (stratified for classifiers).");
+        d.Option("folds", 5, "Cross-validation folds (stratified for classifiers), or the number of splits with --test-fraction.");
+        d.Option("test-fraction", 0.0, "Hold out this fraction in each of --folds seeded shuffle-splits (stratified for classifiers) instead of k-fold; 0 for k-fold.");
         d.Option("seed", 0L, "Seed of folds, permutations and probes.");
         d.Option("batch-size", 256, "Inputs per forward pass while capturing activations.");
         d.Option<object?>("features", null, "Features N×D given directly instead of a model (the result's key is 'features').");
         d.Option<object?>("labels", null, "Targets: int64 labels N (classifiers) or float N / N×T (regressors); default the dataset's labels.");
         d.Option("probe", "logistic", "The probe.", choices: Probes.Names);
-        d.Option("c", "1", "Logistic C (inverse L2 strength), or 'auto' for inner cross-validation over 1e-4..1e4.");
+        d.Option("c", "auto", "Logistic C (inverse L2 strength, scikit-learn's C), or 'auto' to choose it by 3-fold inner cross-validation over ten values 1e-4..1e4, evenly spaced in log.");
         d.Option("alpha", "auto", "Ridge alpha, or 'auto' for leave-one-out over 1e-3..1e7.");
         d.Option("components", 25, "PLS components.");
         d.Option("pca", 0, "Randomised PCA to this many components before the probe; 0 for none.");
@@ -60,9 +61,9 @@ public sealed class ProbeMagic : Magic
         });
         d.Subcommand("predictivity", "Brain-Score-style neural predictivity of each layer, ceiled by split-half reliability.", s =>
         {
-            s.Required<object>("responses", "Responses N×T or N×T×R (tensor, DataFrame of numeric columns, 2-D array or CSV path).");
+            s.Required<object>("responses", "Responses N×T or N×T×R: a tensor, a DataFrame (wide: one numeric column per target; long: columns stimulus, target, trial, response), a 2-D array or a CSV path.");
             s.Option("mapping", "ridge", "The mapping from a layer to the responses.", choices: ["ridge", "pls"]);
-            s.Option("trials-axis", 2, "Which axis of a 3-D responses tensor holds the repeated trials.");
+            s.Option("trials-axis", 2, "Which axis of a 3-D responses tensor holds the repeated trials (the other two: stimuli, then targets). Long DataFrames and CSV files name their trial column instead.");
         });
     }
 
@@ -102,6 +103,9 @@ public sealed class ProbeMagic : Magic
     {
         int permutations = invocation.Get<int>("permutations");
         if (permutations < 0) throw new MagicException($"%probe: option '--permutations' must be 0 or more, got {permutations}");
+        double testFraction = invocation.Get<double>("test-fraction");
+        if (!(testFraction >= 0 && testFraction < 1))
+            throw new MagicException($"%probe: option '--test-fraction' must lie in (0, 1), or be 0 for k-fold, got {testFraction.ToString(CultureInfo.InvariantCulture)}");
         int pca = invocation.Get<int>("pca");
         if (pca < 0) throw new MagicException($"%probe: option '--pca' must be 0 (none) or more, got {pca}");
         double? c = ParseAuto("c", invocation.Get<string>("c"), positive: true);
@@ -110,6 +114,7 @@ public sealed class ProbeMagic : Magic
         var options = new ProbingOptions
         {
             Probe = probe, Pooling = pooling, Folds = folds, Permutations = permutations, Seed = seed, BatchSize = batchSize,
+            TestFraction = testFraction > 0 ? testFraction : null,
             Metric = invocation.Get<string>("metric") switch
             {
                 "accuracy" => ProbeMetric.Accuracy,
@@ -146,7 +151,7 @@ public sealed class ProbeMagic : Magic
         {
             if (invocation.Get<object?>("other") is not null)
                 throw new MagicException("%probe similarity: give either '--other' or '--data', not both");
-            return SimilarityMatrix.Compute(first, Responses(data, 2), measure);
+            return SimilarityMatrix.Compute(first, Responses(data, null, "probe similarity"), measure);
         }
         var otherValue = invocation.Get<object?>("other");
         var other = otherValue is null ? net : AsModel(otherValue, "other");
@@ -160,15 +165,38 @@ public sealed class ProbeMagic : Magic
                                            long seed, int batchSize, IProgress<ProbingProgress> progress)
     {
         using var scope = NewDisposeScope();
-        var responses = Responses(invocation.Get<object>("responses"), invocation.Get<int>("trials-axis"));
+        int? trialsAxis = invocation.IsGiven("trials-axis") ? invocation.Get<int>("trials-axis") : null;
+        var responses = Responses(invocation.Get<object>("responses"), trialsAxis, "probe predictivity");
         var (net, layers, inputs, _) = ModelInputs(invocation, "probe predictivity");
         if (responses.shape[0] != inputs.shape[0])
             throw new MagicException(
                 $"%probe predictivity: '--responses' has {responses.shape[0]} rows but '--inputs' has {inputs.shape[0]} stimuli; " +
-                "pass one response row per stimulus, in the same order");
+                "pass one response row per stimulus, in the same order" + AxisHint(responses, trialsAxis ?? 2, inputs.shape[0]));
         Probe mapping = invocation.Get<string>("mapping") == "pls" ? new PlsProbe { Seed = seed } : new RidgeProbe { Seed = seed };
         using var activations = ActivationCapture.Capture(net, layers, inputs, pooling, batchSize, progress, context.CancellationToken);
         return NeuralPredictivity.Layers(activations, responses, mapping, folds, seed, progress, context.CancellationToken);
+    }
+
+    /// <summary>For 3-D responses whose stimuli do not line up: the trials axis that would make them line up, if any.</summary>
+    static string AxisHint(Tensor responses, int trialsAxis, long stimuli)
+    {
+        if (responses.dim() != 3) return "";
+        var given = responses.shape;   // already N×T×R after moving the trials axis last; recover the original layout
+        var original = trialsAxis switch
+        {
+            0 => new[] { given[2], given[0], given[1] },
+            1 => new[] { given[0], given[2], given[1] },
+            _ => given,
+        };
+        for (int axis = 0; axis < 3; axis++)
+        {
+            if (axis == trialsAxis) continue;
+            var rest = Enumerable.Range(0, 3).Where(a => a != axis).Select(a => original[a]).ToArray();
+            if (rest[0] == stimuli)
+                return $" (the responses [{string.Join(", ", original)}] are read as stimuli × targets × trials with trials on axis {trialsAxis}; " +
+                       $"did you mean '--trials-axis {axis}'?)";
+        }
+        return $" (the responses [{string.Join(", ", original)}] are read as stimuli × targets × trials with trials on axis {trialsAxis})";
     }
 
     static (nn.Module<Tensor, Tensor> Model, IReadOnlyList<string> Layers, Tensor Inputs, ImageDataset? Dataset) ModelInputs(
@@ -228,18 +256,79 @@ public sealed class ProbeMagic : Magic
         _ => throw new MagicException($"%probe: option '--{option}' must be a tensor, got {value.GetType().Name}"),
     };
 
-    /// <summary>Responses as N×T or N×T×R (trials last), from a tensor, array, DataFrame or CSV path.</summary>
-    static Tensor Responses(object value, int trialsAxis)
+    /// <summary>
+    /// Responses as N×T or N×T×R (trials last), from a tensor or array (3-D: trials on <paramref name="trialsAxis"/>,
+    /// default 2), a DataFrame (long: columns stimulus, target, trial, response; otherwise wide: one numeric column per
+    /// target) or a CSV path (the same two layouts).
+    /// </summary>
+    static Tensor Responses(object value, int? trialsAxis, string form)
     {
-        var t = value is string path ? Parse("responses", () => NeuralPredictivity.LoadResponsesCsv(path)) : AsTensor(value, "responses");
+        Tensor t;
+        string layout;
+        if (value is string path)
+        {
+            t = Parse("responses", () => NeuralPredictivity.LoadResponsesCsv(path));
+            layout = $"the CSV file '{path}'";
+        }
+        else if (value is DataFrame frame && LongFormat(frame) is { } columns)
+        {
+            t = Parse("responses", () => NeuralPredictivity.FromLongTable(
+                Indices(frame, columns[0]), Indices(frame, columns[1]), Indices(frame, columns[2]), Values(frame, columns[3]),
+                "the DataFrame"));
+            layout = "a long DataFrame (stimulus, target, trial, response)";
+        }
+        else
+        {
+            t = AsTensor(value, "responses");
+            layout = t.dim() == 3 ? "" : value is DataFrame ? "a wide DataFrame (one column per target)" : $"a {t.dim()}-D tensor";
+        }
+        if (trialsAxis is not null && !(value is Tensor && t.dim() == 3))
+            throw new MagicException(
+                $"%{form}: option '--trials-axis' applies to 3-D responses (N×T×R tensors), but '--responses' is {layout}; remove it" +
+                (layout.StartsWith("a long", StringComparison.Ordinal) || layout.StartsWith("the CSV", StringComparison.Ordinal)
+                    ? " (the trial column already says which values are repeats)" : ""));
         if (t.dim() == 3)
         {
-            if (trialsAxis is < 0 or > 2)
-                throw new MagicException($"%probe predictivity: option '--trials-axis' must be 0, 1 or 2 for 3-D responses, got {trialsAxis}");
-            return trialsAxis == 2 ? t : t.movedim([trialsAxis], [2]);
+            int a = trialsAxis ?? 2;
+            if (a is < 0 or > 2)
+                throw new MagicException($"%{form}: option '--trials-axis' must be 0, 1 or 2 for 3-D responses, got {a}");
+            return a == 2 ? t : t.movedim([a], [2]);
         }
         if (t.dim() is 1 or 2) return t.dim() == 1 ? t.unsqueeze(1) : t;
-        throw new MagicException($"%probe predictivity: '--responses' must be N×T or N×T×R, got [{string.Join(", ", t.shape)}]");
+        throw new MagicException($"%{form}: '--responses' must be N×T or N×T×R, got [{string.Join(", ", t.shape)}]");
+    }
+
+    /// <summary>The stimulus, target, trial and response columns of a long DataFrame (any case), or null when wide.</summary>
+    static DataFrameColumn[]? LongFormat(DataFrame frame)
+    {
+        var byName = frame.Columns.GroupBy(c => c.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
+        var found = NeuralPredictivity.LongColumns.Select(n => byName.GetValueOrDefault(n)).ToArray();
+        if (found.Any(c => c is null)) return null;
+        foreach (var c in found)
+            if (!c!.IsNumericColumn())
+                throw new MagicException($"%probe: the DataFrame given to '--responses' has a non-numeric '{c.Name}' column; long responses need numbers in stimulus, target, trial and response");
+        return found!;
+    }
+
+    static long[] Indices(DataFrame frame, DataFrameColumn column)
+    {
+        var values = Values(frame, column);
+        var result = new long[values.Length];
+        for (int i = 0; i < values.Length; i++)
+            result[i] = values[i] == Math.Floor(values[i])
+                ? (long)values[i]
+                : throw new MagicException($"%probe: the DataFrame given to '--responses' has {values[i].ToString(CultureInfo.InvariantCulture)} in column '{column.Name}', row {i}; it must be a 0-based integer index");
+        return result;
+    }
+
+    static double[] Values(DataFrame frame, DataFrameColumn column)
+    {
+        var result = new double[frame.Rows.Count];
+        for (long i = 0; i < result.Length; i++)
+            result[i] = column[i] is { } v
+                ? Convert.ToDouble(v, CultureInfo.InvariantCulture)
+                : throw new MagicException($"%probe: the DataFrame given to '--responses' has a missing value in column '{column.Name}', row {i}");
+        return result;
     }
 
     static Tensor FromDataFrame(DataFrame frame, string option)

@@ -6,8 +6,9 @@ namespace Phosphene.Probing;
 /// </summary>
 public sealed class CrossValidatedScore : IDisposable
 {
-    internal CrossValidatedScore(ProbeMetric metric, double[] foldScores, IReadOnlyList<Probe> probes)
+    internal CrossValidatedScore(ProbeMetric metric, double[] foldScores, IReadOnlyList<Probe> probes, double[] perTarget)
     {
+        PerTarget = perTarget;
         Metric = metric;
         FoldScores = foldScores;
         Probes = probes;
@@ -20,6 +21,12 @@ public sealed class CrossValidatedScore : IDisposable
 
     /// <summary>The held-out score of each fold, in fold order.</summary>
     public IReadOnlyList<double> FoldScores { get; }
+
+    /// <summary>
+    /// For R² and Pearson r: the held-out score of each target column, averaged over folds (their mean is <see cref="Mean"/>);
+    /// empty for accuracies.
+    /// </summary>
+    public IReadOnlyList<double> PerTarget { get; }
 
     /// <summary>Mean held-out score over folds.</summary>
     public double Mean { get; }

@@ -9,7 +9,7 @@ namespace Phosphene.Probing;
 public sealed record Fold(long[] Train, long[] Test);
 
 /// <summary>
-/// Seeded splitters (stratified k-fold, k-fold, shuffle-split) and cross-validated scoring of a probe, with the mean
+/// Seeded splitters (stratified k-fold, k-fold, shuffle-split, stratified shuffle-split) and cross-validated scoring of a probe, with the mean
 /// and standard error of the mean over folds, and a permutation-test null for chance level.
 /// </summary>
 public static class CrossValidation
@@ -74,6 +74,43 @@ public static class CrossValidation
     }
 
     /// <summary>
+    /// <paramref name="splits"/> independent random splits that each hold out <paramref name="testFraction"/> of every
+    /// class of <paramref name="labels"/> (int64 N), seeded: per class, round(fraction × class size) rows are held out,
+    /// at least one when the class has two or more rows, never all of them (a stratified <c>ShuffleSplit</c>).
+    /// </summary>
+    /// <exception cref="PhospheneException">Not int64 labels, no split, or a fraction outside (0, 1).</exception>
+    public static IReadOnlyList<Fold> StratifiedShuffleSplit(Tensor labels, int splits = 5, double testFraction = 0.2, long seed = 0)
+    {
+        if (labels.dim() != 1 || labels.dtype != ScalarType.Int64)
+            throw new PhospheneException($"stratified splits need int64 labels N, got {labels.dtype} [{string.Join(", ", labels.shape)}]");
+        if (splits < 1) throw new PhospheneException($"shuffle-split needs at least 1 split, got {splits}");
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new PhospheneException($"test fraction {testFraction} is invalid: it must lie strictly between 0 and 1");
+        var values = labels.data<long>().ToArray();
+        var classes = Enumerable.Range(0, values.Length).GroupBy(i => values[i]).OrderBy(g => g.Key)
+            .Select(g => g.Select(i => (long)i).ToArray()).ToArray();
+        var random = new Random(unchecked((int)seed));
+        var result = new List<Fold>();
+        for (int s = 0; s < splits; s++)
+        {
+            var train = new List<long>();
+            var test = new List<long>();
+            foreach (var rows in classes)
+            {
+                var shuffled = rows.ToArray();
+                random.Shuffle(shuffled);
+                int held = rows.Length < 2 ? 0 : Math.Clamp((int)Math.Round(testFraction * rows.Length), 1, rows.Length - 1);
+                test.AddRange(shuffled[..held]);
+                train.AddRange(shuffled[held..]);
+            }
+            if (test.Count == 0)
+                throw new PhospheneException($"cannot hold out {testFraction:P0} of {values.Length} examples: every class has a single example");
+            result.Add(new Fold(train.Order().ToArray(), test.Order().ToArray()));
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Fits a fresh copy of <paramref name="probe"/> on each fold's training rows and scores it on the held-out rows
     /// with <paramref name="metric"/> (default: accuracy for classifiers, R² for regressors).
     /// </summary>
@@ -97,6 +134,7 @@ public static class CrossValidation
         if (labelMetric != (probe.Task == ProbeTask.Classification))
             throw new PhospheneException($"metric {m} does not fit the {probe.Task.ToString().ToLowerInvariant()} probe '{probe.Name}'");
         var scores = new double[folds.Count];
+        double[]? perTarget = null;
         var probes = new List<Probe>();
         for (int f = 0; f < folds.Count; f++)
         {
@@ -105,10 +143,19 @@ public static class CrossValidation
             var train = tensor(folds[f].Train);
             var test = tensor(folds[f].Test);
             var fitted = probe.CloneUnfitted().Fit(features.index_select(0, train), targets.index_select(0, train));
-            scores[f] = ProbeMetrics.Compute(m, targets.index_select(0, test), fitted.Predict(features.index_select(0, test)));
+            var heldOut = targets.index_select(0, test);
+            var predicted = fitted.Predict(features.index_select(0, test));
+            if (labelMetric) scores[f] = ProbeMetrics.Compute(m, heldOut, predicted);
+            else
+            {
+                var values = m == ProbeMetric.R2 ? ProbeMetrics.R2(heldOut, predicted) : ProbeMetrics.Pearson(heldOut, predicted);
+                scores[f] = values.Average();
+                perTarget ??= new double[values.Length];
+                for (int t = 0; t < values.Length; t++) perTarget[t] += values[t] / folds.Count;
+            }
             if (keepProbes) probes.Add(fitted); else fitted.Dispose();
         }
-        return new CrossValidatedScore(m, scores, probes);
+        return new CrossValidatedScore(m, scores, probes, perTarget ?? []);
     }
 
     /// <summary>

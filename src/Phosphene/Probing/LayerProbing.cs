@@ -56,9 +56,14 @@ public static class LayerProbing
         if (features(layers[0]).shape[0] != targets.shape[0])
             throw new PhospheneException(
                 $"features have {features(layers[0]).shape[0]} rows but targets have {targets.shape[0]}; pass one target per example");
-        var folds = probe.Task == ProbeTask.Classification && targets.dim() == 1 && targets.dtype == ScalarType.Int64
-            ? CrossValidation.StratifiedKFold(targets, options.Folds, options.Seed)
-            : CrossValidation.KFold(targets.shape[0], options.Folds, options.Seed);
+        bool stratify = probe.Task == ProbeTask.Classification && targets.dim() == 1 && targets.dtype == ScalarType.Int64;
+        var folds = options.TestFraction is double fraction
+            ? stratify
+                ? CrossValidation.StratifiedShuffleSplit(targets, options.Folds, fraction, options.Seed)
+                : CrossValidation.ShuffleSplit(targets.shape[0], options.Folds, fraction, options.Seed)
+            : stratify
+                ? CrossValidation.StratifiedKFold(targets, options.Folds, options.Seed)
+                : CrossValidation.KFold(targets.shape[0], options.Folds, options.Seed);
         var details = new Dictionary<string, CrossValidatedScore>();
         var refitted = new Dictionary<string, Probe>();
         try

@@ -28,93 +28,130 @@ internal sealed class Lbfgs
 
     /// <summary>
     /// Minimises <paramref name="objective"/> (value and gradient at a point) from <paramref name="start"/>; returns
-    /// the minimiser (a new tensor outside any dispose scope).
+    /// the minimiser (a new float64 tensor outside any dispose scope).
     /// </summary>
+    /// <remarks>
+    /// Only the objective runs in TorchSharp; the curvature pairs, the two-loop recursion and the line-search updates
+    /// work on plain arrays, which costs O(history × parameters) flops per iteration and no native calls: on probes
+    /// of a few thousand parameters those small tensor operations, not the arithmetic, dominated the time.
+    /// </remarks>
     public Tensor Minimize(Func<Tensor, (double Value, Tensor Gradient)> objective, Tensor start)
     {
-        var s = new List<Tensor>();
-        var y = new List<Tensor>();
+        var s = new List<double[]>();
+        var y = new List<double[]>();
         var rho = new List<double>();
-        var x = start.detach().clone().DetachFromDisposeScope();
-        var (f, g) = objective(x);
-        g = g.DetachFromDisposeScope();
+        double[] x;
+        using (var scope = NewDisposeScope()) x = start.detach().to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var (f, g) = Evaluate(objective, x);
         Evaluations = 1;
         Iterations = 0;
         Converged = false;
-        try
+        for (; Iterations < MaxIterations; Iterations++)
         {
-            for (; Iterations < MaxIterations; Iterations++)
+            if (MaxAbs(g) <= GradientTolerance) { Converged = true; break; }
+            var direction = TwoLoop(g, s, y, rho);
+            double slope = Dot(direction, g);
+            if (slope >= 0) { direction = Scaled(g, -1); slope = -Dot(g, g); }
+            double step = s.Count == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(-slope)) : 1.0;
+            var (next, fNext, gNext) = LineSearch(objective, x, f, slope, direction, step);
+            if (next is null) { Converged = true; break; }   // no decrease possible at machine precision
+            var sk = Difference(next, x);
+            var yk = Difference(gNext!, g);
+            double sy = Dot(sk, yk);
+            if (sy > 1e-12 * Math.Max(1.0, Dot(yk, yk)))
             {
-                if (g.abs().max().item<double>() <= GradientTolerance) { Converged = true; break; }
-                using var scope = NewDisposeScope();
-                var direction = TwoLoop(g, s, y, rho);
-                double slope = direction.dot(g).item<double>();
-                if (slope >= 0) { direction = g.neg(); slope = -g.dot(g).item<double>(); }
-                double step = s.Count == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(-slope)) : 1.0;
-                var (next, fNext, gNext) = LineSearch(objective, x, f, slope, direction, step);
-                if (next is null) { Converged = true; break; }   // no decrease possible at machine precision
-                var sk = next.sub(x);
-                var yk = gNext.sub(g);
-                double sy = sk.dot(yk).item<double>();
-                if (sy > 1e-12 * Math.Max(1.0, yk.dot(yk).item<double>()))
-                {
-                    if (s.Count == History) { s[0].Dispose(); y[0].Dispose(); s.RemoveAt(0); y.RemoveAt(0); rho.RemoveAt(0); }
-                    s.Add(sk.DetachFromDisposeScope()); y.Add(yk.DetachFromDisposeScope()); rho.Add(1.0 / sy);
-                }
-                double decrease = f - fNext;
-                x.Dispose(); g.Dispose();
-                x = next.DetachFromDisposeScope();
-                g = gNext.DetachFromDisposeScope();
-                f = fNext;
-                if (decrease <= RelativeTolerance * Math.Max(Math.Abs(f), 1.0)) { Converged = true; Iterations++; break; }
+                if (s.Count == History) { s.RemoveAt(0); y.RemoveAt(0); rho.RemoveAt(0); }
+                s.Add(sk); y.Add(yk); rho.Add(1.0 / sy);
             }
-            return x;
+            double decrease = f - fNext;
+            x = next;
+            g = gNext!;
+            f = fNext;
+            if (decrease <= RelativeTolerance * Math.Max(Math.Abs(f), 1.0)) { Converged = true; Iterations++; break; }
         }
-        finally
-        {
-            g.Dispose();
-            foreach (var t in s) t.Dispose();
-            foreach (var t in y) t.Dispose();
-        }
+        return tensor(x).DetachFromDisposeScope();
     }
 
-    static Tensor TwoLoop(Tensor g, List<Tensor> s, List<Tensor> y, List<double> rho)
+    /// <summary>The objective's value and gradient at <paramref name="x"/>, the gradient copied out and its tensor freed.</summary>
+    static (double Value, double[] Gradient) Evaluate(Func<Tensor, (double, Tensor)> objective, double[] x)
     {
-        var q = g.neg();
+        using var scope = NewDisposeScope();
+        var (value, gradient) = objective(tensor(x));
+        return (value, gradient.to(ScalarType.Float64).contiguous().data<double>().ToArray());
+    }
+
+    static double[] TwoLoop(double[] g, List<double[]> s, List<double[]> y, List<double> rho)
+    {
+        var q = Scaled(g, -1);
         var alpha = new double[s.Count];
         for (int i = s.Count - 1; i >= 0; i--)
         {
-            alpha[i] = rho[i] * s[i].dot(q).item<double>();
-            q = q.sub(y[i].mul(alpha[i]));
+            alpha[i] = rho[i] * Dot(s[i], q);
+            AddScaled(q, y[i], -alpha[i]);
         }
         if (s.Count > 0)
         {
             int last = s.Count - 1;
-            q = q.mul(s[last].dot(y[last]).item<double>() / y[last].dot(y[last]).item<double>());
+            double gamma = Dot(s[last], y[last]) / Dot(y[last], y[last]);
+            for (int j = 0; j < q.Length; j++) q[j] *= gamma;
         }
         for (int i = 0; i < s.Count; i++)
         {
-            double beta = rho[i] * y[i].dot(q).item<double>();
-            q = q.add(s[i].mul(alpha[i] - beta));
+            double beta = rho[i] * Dot(y[i], q);
+            AddScaled(q, s[i], alpha[i] - beta);
         }
         return q;
     }
 
     /// <summary>Backtracking until the Armijo condition holds; null when no step decreases the objective.</summary>
-    (Tensor? X, double F, Tensor G) LineSearch(Func<Tensor, (double, Tensor)> objective, Tensor x, double f,
-                                                      double slope, Tensor direction, double step)
+    (double[]? X, double F, double[]? G) LineSearch(Func<Tensor, (double, Tensor)> objective, double[] x, double f,
+                                                    double slope, double[] direction, double step)
     {
         const double c1 = 1e-4;
+        var candidate = new double[x.Length];
         for (int trial = 0; trial < 60; trial++)
         {
-            var candidate = x.add(direction.mul(step));
-            var (fc, gc) = objective(candidate);
+            for (int j = 0; j < x.Length; j++) candidate[j] = x[j] + step * direction[j];
+            var (fc, gc) = Evaluate(objective, candidate);
             Evaluations++;
             if (double.IsFinite(fc) && fc <= f + c1 * step * slope) return (candidate, fc, gc);
             // Minimiser of the quadratic through f, the slope and fc, kept within [0.1, 0.5] of the step.
             double quadratic = double.IsFinite(fc) ? -slope * step * step / (2 * (fc - f - slope * step)) : 0.1 * step;
             step = Math.Clamp(quadratic, 0.1 * step, 0.5 * step);
         }
-        return (null, f, x);
+        return (null, f, null);
+    }
+
+    static double Dot(double[] a, double[] b)
+    {
+        double sum = 0;
+        for (int j = 0; j < a.Length; j++) sum += a[j] * b[j];
+        return sum;
+    }
+
+    static double MaxAbs(double[] a)
+    {
+        double max = 0;
+        foreach (var v in a) max = Math.Max(max, Math.Abs(v));
+        return max;
+    }
+
+    static double[] Scaled(double[] a, double factor)
+    {
+        var result = new double[a.Length];
+        for (int j = 0; j < a.Length; j++) result[j] = factor * a[j];
+        return result;
+    }
+
+    static double[] Difference(double[] a, double[] b)
+    {
+        var result = new double[a.Length];
+        for (int j = 0; j < a.Length; j++) result[j] = a[j] - b[j];
+        return result;
+    }
+
+    static void AddScaled(double[] target, double[] a, double factor)
+    {
+        for (int j = 0; j < target.Length; j++) target[j] += factor * a[j];
     }
 }

@@ -46,6 +46,13 @@ public sealed class LogisticRegressionProbe : Probe
     /// <summary>L-BFGS iteration limit; default 1000.</summary>
     public int MaxIterations { get; init; } = 1000;
 
+    /// <summary>
+    /// L-BFGS iteration limit of each fit of the inner cross-validation that chooses C (warm-started along the grid);
+    /// default 100, scikit-learn's <c>LogisticRegressionCV</c> default: enough to rank the values of C, and it keeps
+    /// large C on separable features from running to <see cref="MaxIterations"/>. The final fit uses <see cref="MaxIterations"/>.
+    /// </summary>
+    public int InnerMaxIterations { get; init; } = 100;
+
     /// <summary>The C of the fitted model (the chosen one when <see cref="C"/> is null).</summary>
     public double ChosenC { get; private set; }
 
@@ -65,7 +72,7 @@ public sealed class LogisticRegressionProbe : Probe
     public override Probe CloneUnfitted() => new LogisticRegressionProbe
     {
         C = C, CGrid = CGrid, InnerFolds = InnerFolds, Classes = Classes, Tolerance = Tolerance,
-        MaxIterations = MaxIterations, PcaComponents = PcaComponents, Seed = Seed,
+        MaxIterations = MaxIterations, InnerMaxIterations = InnerMaxIterations, PcaComponents = PcaComponents, Seed = Seed,
     };
 
     /// <summary>Mean negative log-likelihood of <paramref name="labels"/> under the fitted model (scikit-learn's <c>log_loss</c>).</summary>
@@ -80,6 +87,7 @@ public sealed class LogisticRegressionProbe : Probe
     protected override void FitCore(Tensor features, Tensor labels)
     {
         if (C is double c && !(c > 0)) throw new PhospheneException($"logistic probe: C must be positive, got {c}");
+        if (InnerMaxIterations < 1) throw new PhospheneException($"logistic probe: inner iterations must be at least 1, got {InnerMaxIterations}");
         if (CGrid.Count == 0 || CGrid.Any(v => !(v > 0)))
             throw new PhospheneException("logistic probe: the C grid must hold positive values");
         int k = Classes ?? (int)(labels.max().item<long>() + 1);
@@ -110,7 +118,7 @@ public sealed class LogisticRegressionProbe : Probe
             Tensor? warm = null;
             for (int i = 0; i < grid.Length; i++)
             {
-                var lbfgs = new Lbfgs { GradientTolerance = Math.Max(Tolerance, 1e-5), MaxIterations = MaxIterations };
+                var lbfgs = new Lbfgs { GradientTolerance = Math.Max(Tolerance, 1e-5), MaxIterations = Math.Min(InnerMaxIterations, MaxIterations) };
                 var w = Solve(lbfgs, xTrain, yTrain, k, grid[i], warm);
                 warm?.Dispose();
                 warm = w;

@@ -96,18 +96,14 @@ public static class NeuralPredictivity
         if (lines.Length == 0) throw new PhospheneException($"response file '{path}' is empty");
         var header = lines[0].Split(',').Select(c => c.Trim().ToLowerInvariant()).ToArray();
         bool hasHeader = !double.TryParse(header[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        if (hasHeader && header.SequenceEqual(["stimulus", "target", "trial", "response"]))
+        if (hasHeader && header.SequenceEqual(LongColumns))
         {
             var rows = lines.Skip(1).Select((l, i) => Numbers(l, path, i + 2)).ToArray();
             foreach (var (row, i) in rows.Select((r, i) => (r, i)))
                 if (row.Length != 4 || row[..3].Any(v => v < 0 || v != Math.Floor(v)))
                     throw new PhospheneException($"{path}:{i + 2}: expected stimulus,target,trial (non-negative integers),response");
-            int n = (int)rows.Max(r => r[0]) + 1, t = (int)rows.Max(r => r[1]) + 1, trials = (int)rows.Max(r => r[2]) + 1;
-            var data = Enumerable.Repeat(float.NaN, n * t * trials).ToArray();
-            foreach (var row in rows) data[((int)row[0] * t + (int)row[1]) * trials + (int)row[2]] = (float)row[3];
-            if (data.Any(float.IsNaN))
-                throw new PhospheneException($"{path}: some (stimulus, target, trial) cells are missing; every stimulus needs every target on every trial");
-            return tensor(data, [n, t, trials]);
+            return FromLongTable(rows.Select(r => (long)r[0]).ToArray(), rows.Select(r => (long)r[1]).ToArray(),
+                                 rows.Select(r => (long)r[2]).ToArray(), rows.Select(r => r[3]).ToArray(), path);
         }
         var body = (hasHeader ? lines.Skip(1) : lines).Select((l, i) => Numbers(l, path, i + (hasHeader ? 2 : 1))).ToArray();
         int width = body[0].Length;
@@ -115,6 +111,49 @@ public static class NeuralPredictivity
             if (body[i].Length != width)
                 throw new PhospheneException($"{path}:{i + (hasHeader ? 2 : 1)}: {body[i].Length} values but the first row has {width}");
         return tensor(body.SelectMany(r => r).Select(v => (float)v).ToArray(), [body.Length, width]);
+    }
+
+    /// <summary>The column names of long-format responses, in order: <c>stimulus, target, trial, response</c>.</summary>
+    public static IReadOnlyList<string> LongColumns { get; } = ["stimulus", "target", "trial", "response"];
+
+    /// <summary>
+    /// Responses N×T×R from a long table with one row per (stimulus, target, trial): 0-based integer indices and the
+    /// response (as a CSV with the header <c>stimulus,target,trial,response</c>, or a DataFrame with those columns).
+    /// N, T and R are the largest index + 1 of each column; every cell must be present exactly once.
+    /// </summary>
+    /// <param name="stimulus">Stimulus index of each row (the order of the model's inputs).</param>
+    /// <param name="target">Target (neuron, site, voxel) index of each row.</param>
+    /// <param name="trial">Repetition index of each row.</param>
+    /// <param name="response">The recorded response of each row.</param>
+    /// <param name="source">Names the table in error messages (a path, or "the DataFrame").</param>
+    /// <exception cref="PhospheneException">Columns of different lengths, negative indices, or missing or repeated cells.</exception>
+    public static Tensor FromLongTable(IReadOnlyList<long> stimulus, IReadOnlyList<long> target, IReadOnlyList<long> trial,
+                                       IReadOnlyList<double> response, string source = "the table")
+    {
+        int rows = stimulus.Count;
+        if (target.Count != rows || trial.Count != rows || response.Count != rows)
+            throw new PhospheneException($"{source}: the stimulus, target, trial and response columns must have one length");
+        if (rows == 0) throw new PhospheneException($"{source}: no responses (0 rows)");
+        for (int i = 0; i < rows; i++)
+            if (stimulus[i] < 0 || target[i] < 0 || trial[i] < 0)
+                throw new PhospheneException($"{source}: row {i} has a negative index; stimulus, target and trial are 0-based indices");
+        long n = stimulus.Max() + 1, t = target.Max() + 1, r = trial.Max() + 1;
+        if (n * t * r != rows)
+            throw new PhospheneException(
+                $"{source}: {rows} rows do not fill {n} stimuli × {t} targets × {r} trials = {n * t * r} cells; " +
+                "every stimulus needs every target on every trial, once");
+        var data = new float[rows];
+        var seen = new bool[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            long cell = (stimulus[i] * t + target[i]) * r + trial[i];
+            if (seen[cell])
+                throw new PhospheneException(
+                    $"{source}: stimulus {stimulus[i]}, target {target[i]}, trial {trial[i]} appears twice (row {i}); each cell must appear once");
+            seen[cell] = true;
+            data[cell] = (float)response[i];
+        }
+        return tensor(data, [n, t, r]);
     }
 
     static double[] Numbers(string line, string path, int lineNumber) =>

@@ -12,6 +12,12 @@ public sealed record ProbingOptions
     /// <summary>Cross-validation folds (stratified for classifiers); default 5.</summary>
     public int Folds { get; init; } = 5;
 
+    /// <summary>
+    /// When set, <see cref="Folds"/> seeded shuffle-splits that each hold out this fraction of the examples (stratified
+    /// by class for classifiers: <see cref="CrossValidation.StratifiedShuffleSplit"/>) replace k-fold; default null (k-fold).
+    /// </summary>
+    public double? TestFraction { get; init; }
+
     /// <summary>Label permutations for the chance level; default 0 (none).</summary>
     public int Permutations { get; init; }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Phosphene.Probing;
@@ -58,6 +59,22 @@ public sealed class ProbingResult : IDisposable
         : throw new PhospheneException(
             $"no refitted probe for layer '{layer}'{Suggestions.DidYouMean(layer, Probes.Keys)}" +
             (Probes.Count == 0 ? "; probe with Refit = true to keep one" : $" (layers: {string.Join(", ", Probes.Keys)})"));
+
+    /// <summary>
+    /// Predictions of <paramref name="layer"/>'s refitted probe for new inputs: captures that layer of
+    /// <paramref name="model"/> (the model the probes were fitted on) with this result's <see cref="Pooling"/>, then predicts.
+    /// </summary>
+    /// <param name="model">The probed model.</param>
+    /// <param name="layer">A probed layer.</param>
+    /// <param name="inputs">New inputs N×… (images N×C×H×W).</param>
+    /// <param name="batchSize">Inputs per forward pass; default 256.</param>
+    /// <returns>int64 labels N for a classifier probe; float64 N×T for a regressor.</returns>
+    public Tensor Predict(nn.Module<Tensor, Tensor> model, string layer, Tensor inputs, int batchSize = 256)
+    {
+        if (!Probes.ContainsKey(layer)) return Predict(layer, inputs);   // throws, naming the probed layers
+        using var activations = ActivationCapture.Capture(model, [layer], inputs, Pooling, batchSize);
+        return Predict(layer, activations[layer]);
+    }
 
     /// <inheritdoc />
     public override string ToString() => string.Join(Environment.NewLine,

@@ -114,6 +114,33 @@ public sealed class RandomizedPca : IDisposable
         return features.to(ScalarType.Float64).sub(Mean).mm(Components.t()).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Projects every row of an activation file onto the axes, reading <paramref name="blockRows"/> rows at a time:
+    /// N×k float64, the only thing held whole (the way to probe a layer too large for memory: fit on the file, transform
+    /// the file, fit the probe on the projection).
+    /// </summary>
+    /// <exception cref="PhospheneException">A file of another width than the fit's, or a bad block size.</exception>
+    public Tensor Transform(ActivationFile file, int blockRows = 4096)
+    {
+        if (file.Columns != Mean.shape[0])
+            throw new PhospheneException($"PCA was fitted on {Mean.shape[0]} features but '{file.Path}' holds {file.Columns} per row");
+        if (blockRows < 1) throw new PhospheneException($"block rows must be at least 1, got {blockRows}");
+        var parts = new List<Tensor>();
+        try
+        {
+            for (long start = 0; start < file.Rows; start += blockRows)
+            {
+                using var block = file.Read(start, Math.Min(blockRows, file.Rows - start));
+                parts.Add(Transform(block));
+            }
+            return parts.Count == 0 ? zeros(0, Components.shape[0], dtype: ScalarType.Float64) : cat(parts, 0);
+        }
+        finally
+        {
+            foreach (var part in parts) part.Dispose();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

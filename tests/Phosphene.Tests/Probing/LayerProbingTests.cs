@@ -24,7 +24,16 @@ public class LayerProbingTests
         Assert.True(result.Sem["features.2"] >= 0);
         var predicted = result.Predict("features.2", ActivationCapture.Capture(model, ["features.2"], images, SpatialPooling.GlobalAverage)["features.2"]);
         Assert.Equal(labels.shape, predicted.shape);
+        // Reuse on new images: the result captures the layer with its own pooling; same answer as the features route.
+        var labelsNew = arange(40).remainder(2);
+        var newImages = rand(40, 1, 28, 28, generator: g).mul(0.5).add(labelsNew.to(ScalarType.Float32).mul(0.4).view(40, 1, 1, 1));
+        var onNew = result.Predict(model, "features.2", newImages);
+        using (var captured = ActivationCapture.Capture(model, ["features.2"], newImages, SpatialPooling.GlobalAverage))
+            Assert.True(onNew.equal(result.Predict("features.2", captured["features.2"])).all().item<bool>());
+        Assert.True(ProbeMetrics.Accuracy(labelsNew, onNew) > 0.9);
         var e = Assert.Throws<PhospheneException>(() => result.Predict("features.3", images));
+        e = Assert.Throws<PhospheneException>(() => result.Predict(model, "features.3", newImages));
+        Assert.StartsWith("no refitted probe for layer 'features.3'; did you mean 'features.2'?", e.Message);
         Assert.StartsWith("no refitted probe for layer 'features.3'; did you mean 'features.2'?", e.Message);
     }
 
@@ -98,6 +107,41 @@ public class LayerProbingTests
         Assert.NotEqual(folds[0].Test, CrossValidation.StratifiedKFold(labels, 5, seed: 2)[0].Test);
         var e = Assert.Throws<PhospheneException>(() => CrossValidation.KFold(3, 5));
         Assert.Equal("cannot split 3 examples into 5 folds; use at most 3 folds", e.Message);
+    }
+
+    [Fact]
+    public void StratifiedShuffleSplitsHoldOutTheFractionOfEveryClass()
+    {
+        using var scope = NewDisposeScope();
+        var labels = tensor(Enumerable.Range(0, 90).Select(i => (long)(i < 60 ? 0 : i < 80 ? 1 : 2)).ToArray());
+        var l = labels.data<long>().ToArray();
+        var splits = CrossValidation.StratifiedShuffleSplit(labels, 6, 0.25, seed: 2);
+        Assert.Equal(6, splits.Count);
+        foreach (var s in splits)
+        {
+            Assert.Equal(90, s.Train.Length + s.Test.Length);
+            Assert.Empty(s.Train.Intersect(s.Test));
+            Assert.Equal(15, s.Test.Count(i => l[i] == 0));   // round(0.25 · 60)
+            Assert.Equal(5, s.Test.Count(i => l[i] == 1));    // round(0.25 · 20)
+            Assert.Equal(2, s.Test.Count(i => l[i] == 2));    // round(0.25 · 10), banker's rounding
+        }
+        Assert.NotEqual(splits[0].Test, splits[1].Test);      // independent splits, not a partition
+        Assert.Equal(splits[3].Test, CrossValidation.StratifiedShuffleSplit(labels, 6, 0.25, seed: 2)[3].Test);
+
+        // LayerProbing uses them when a test fraction is given: Folds splits, each scored on its held-out quarter.
+        var (x, y) = LogisticRegressionProbeTests.Blobs(120);
+        var options = new ProbingOptions { Folds = 3, TestFraction = 0.25, Seed = 4 };
+        using var result = LayerProbing.Run(x, y, options);
+        var expected = CrossValidation.StratifiedShuffleSplit(y, 3, 0.25, 4);
+        Assert.Equal(3, result.Details["features"].FoldScores.Count);
+        for (int f = 0; f < 3; f++)
+        {
+            using var fold = new LogisticRegressionProbe().Fit(x.index_select(0, tensor(expected[f].Train)), y.index_select(0, tensor(expected[f].Train)));
+            Assert.Equal(fold.Score(x.index_select(0, tensor(expected[f].Test)), y.index_select(0, tensor(expected[f].Test))),
+                         result.Details["features"].FoldScores[f], 12);
+        }
+        var e = Assert.Throws<PhospheneException>(() => CrossValidation.StratifiedShuffleSplit(labels, 2, 1.0));
+        Assert.Equal("test fraction 1 is invalid: it must lie strictly between 0 and 1", e.Message);
     }
 
     [Fact]

@@ -67,6 +67,10 @@ public class PlsAndPcaTests
         var streamedOverlap = streamed.Components.mm(vt.narrow(0, 0, 5).t()).abs().diag();
         Assert.True(streamedOverlap.min().item<double>() > 0.9999);
         Assert.Equal(new long[] { 400, 5 }, streamed.Transform(x).shape);
+        // Transforming the file block by block gives the in-memory projection of the same float32 rows.
+        var fromFile = streamed.Transform(reopened, blockRows: 64);
+        Assert.Equal(new long[] { 400, 5 }, fromFile.shape);
+        Assert.True(fromFile.sub(streamed.Transform(x.to(ScalarType.Float32))).abs().max().item<double>() < 1e-9);
     }
 
     [Fact]

@@ -75,4 +75,32 @@ public class RidgeProbeTests
         Assert.True(score.Mean > 0.99, score.ToString());
         Assert.Equal(5, score.Probes.Count);
     }
+
+    [Fact]
+    public void KeepsTheHeldOutScoreOfEveryTarget()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = Linear(200, 10, 1, noise: 0.1);
+        using var g = new Generator(9);
+        var targets = cat([y, randn(200, 1, generator: g, dtype: ScalarType.Float64)], 1);   // predictable, then pure noise
+        var folds = CrossValidation.KFold(200, 4);
+        foreach (var metric in new[] { ProbeMetric.R2, ProbeMetric.Pearson })
+        {
+            using var score = CrossValidation.Score(new RidgeProbe(), x, targets, folds, metric);
+            Assert.Equal(2, score.PerTarget.Count);
+            Assert.True(score.PerTarget[0] > 0.99, $"{metric} of the linear target: {score.PerTarget[0]}");
+            Assert.InRange(score.PerTarget[1], -0.3, 0.2);
+            Assert.Equal(score.Mean, score.PerTarget.Average(), 12);
+            // Each fold's score is the mean over targets of that fold's per-target score.
+            var train = tensor(folds[0].Train);
+            var test = tensor(folds[0].Test);
+            using var fold = new RidgeProbe().Fit(x.index_select(0, train), targets.index_select(0, train));
+            var expected = metric == ProbeMetric.R2
+                ? ProbeMetrics.R2(targets.index_select(0, test), fold.Predict(x.index_select(0, test)))
+                : ProbeMetrics.Pearson(targets.index_select(0, test), fold.Predict(x.index_select(0, test)));
+            Assert.Equal(expected.Average(), score.FoldScores[0], 12);
+        }
+        using var accuracy = CrossValidation.Score(new LogisticRegressionProbe(), x, x[.., 0].gt(0.3).to(ScalarType.Int64), folds);
+        Assert.Empty(accuracy.PerTarget);
+    }
 }
