@@ -14,7 +14,7 @@ BenchmarkCommand[] commands =
                     [--batch-size 64] [--threads N] [--repeats 5] [--no-peer]
             per-image time of each attribution method on the zoo CNN, in TorchSharp and in PyTorch 1.13 (the peer
             benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios:
-            median wall and CPU time of --repeats calls after a warm-up call on the measured batch, both sides
+            median wall and CPU time of --repeats calls after 2 s of warm-up calls on the measured batch, both sides
         """),
     new("attribution-memory", ["calls", "warmup", "images", "methods", "metrics"], AttributionMemoryBenchmark.Run, """
         attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]

@@ -3,9 +3,9 @@
 
 Runs the same attribution algorithms as the C# methods, on the same weights (the C# checkpoint, read from
 TorchSharp's state-dict format), the same inputs and targets, the same batch size and thread count, and prints one
-JSON line: per method, the median wall and process CPU seconds per image over `--repeats` calls made after one
-warm-up call on the same batch (the C# side's protocol), and each image's map sum (to check that both sides compute
-the same maps). Algorithms, as in src/Phosphene/Attribution/:
+JSON line: per method, the median wall and process CPU seconds per image over `--repeats` calls made after
+`--warmup-seconds` of warm-up calls (at least one) on the same batch (the C# side's protocol), and each image's map
+sum (to check that both sides compute the same maps). Algorithms, as in src/Phosphene/Attribution/:
 
   saliency              |grad| max over channels
   integrated-gradients  trapezoid rule on `steps` points from a 0 baseline, batched over (image, step) pairs
@@ -200,6 +200,7 @@ def main():
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup-seconds", type=float, default=2.0)
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--samples", type=int, default=50)
     p.add_argument("--noise", type=float, default=0.2)
@@ -225,7 +226,10 @@ def main():
         args = argparse.Namespace(**vars(a))
         if name == "sobol":
             args.grid = a.sobol_grid
-        maps = method(model, x, t, args)  # warm-up on the measured batch
+        maps = method(model, x, t, args)  # warm-up on the measured batch, then more calls for --warmup-seconds
+        warm = time.perf_counter()
+        while time.perf_counter() - warm < a.warmup_seconds:
+            method(model, x, t, args)
         wall, cpu = [], []
         for _ in range(a.repeats):
             start, cpu_start = time.perf_counter(), time.process_time()
