@@ -15,9 +15,17 @@ namespace Phosphene.Benchmarks;
 /// then in the PyTorch peer (benchmarks/peers/attribution_pytorch.py) with the same weights, inputs, batch size and
 /// thread count; prints both with ratios, and how closely the two sides' maps agree.
 /// </summary>
+/// <remarks>
+/// Protocol, the same on both sides: warm-up calls on the measured batch for 2 s, at least one (so shapes, allocator
+/// caches, lazy initialisation and the JIT are paid before timing), then <c>--repeats</c> timed calls; the median wall
+/// time and the median process CPU time of a call, divided by the number of images.
+/// </remarks>
 static class AttributionBenchmark
 {
     static readonly string[] DefaultMethods = ["saliency", "integrated-gradients", "smoothgrad", "occlusion", "rise", "sobol"];
+
+    /// <summary>Both sides keep calling a method on the measured batch for this long before timing it (at least one call).</summary>
+    const double WarmupSeconds = 2;
 
     public static void Run(CommandLine options)
     {
@@ -29,6 +37,7 @@ static class AttributionBenchmark
         int threads = options.GetInt("threads", Environment.ProcessorCount);
         int images = options.GetInt("images", 8);
         int batchSize = options.GetInt("batch-size", 64);
+        int repeats = options.GetInt("repeats", 5);
         bool peer = !options.Has("no-peer");
         torch.set_num_threads(threads);
 
@@ -42,49 +51,79 @@ static class AttributionBenchmark
         Console.WriteLine($"cnn ({cnn.TestAccuracy:P1} test accuracy), {images} Fashion-MNIST test images, batch {batchSize}, " +
                           $"{threads} threads ({Environment.ProcessorCount} cores); TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
-        var sharp = new Dictionary<string, (double Seconds, double[] Sums)>();
+        var sharp = new Dictionary<string, Timing>();
         foreach (var name in names)
         {
             var method = AttributionMethods.Create(name);
             method.BatchSize = batchSize;
-            using (method.Attribute(model, x[..1], y[..1])) { } // warm-up, as the peer
-            var clock = Stopwatch.StartNew();
-            using var maps = method.Attribute(model, x, y);
-            double seconds = clock.Elapsed.TotalSeconds / images;
-            sharp[name] = (seconds, maps.sum([1L, 2L]).to_type(ScalarType.Float64).data<double>().ToArray());
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TorchSharp {name}: {seconds * 1000:F2} ms/image ({method.Parameters})"));
+            double[] sums;
+            using (var warm = method.Attribute(model, x, y)) // warm-up on the measured batch, as the peer
+                sums = warm.sum([1L, 2L]).to_type(ScalarType.Float64).data<double>().ToArray();
+            // Further warm-up calls until WarmupSeconds have passed: a cheap method's first few dozen calls still pay
+            // one-off costs (the runtime's tiered JIT recompiles hot methods after 30 calls, allocator caches fill).
+            for (var warmup = Stopwatch.StartNew(); warmup.Elapsed.TotalSeconds < WarmupSeconds;)
+                using (method.Attribute(model, x, y)) { }
+            var wall = new double[repeats];
+            var cpu = new double[repeats];
+            var process = Process.GetCurrentProcess();
+            for (int r = 0; r < repeats; r++)
+            {
+                process.Refresh();
+                var cpuStart = process.TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                using (method.Attribute(model, x, y)) { }
+                wall[r] = clock.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[r] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            }
+            sharp[name] = new Timing(Median(wall) / images, Median(cpu) / images, sums);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  TorchSharp {name}: {sharp[name].Seconds * 1000:F2} ms/image wall, {sharp[name].CpuSeconds * 1000:F2} ms/image CPU ({method.Parameters})"));
         }
 
-        Dictionary<string, (double Seconds, double[] Sums)>? python = null;
+        Dictionary<string, Timing>? python = null;
         string framework = "PyTorch";
         if (peer)
         {
             Console.Error.WriteLine("  PyTorch: running the peer ...");
-            (framework, python) = RunPeer(cnn, x, y, names, threads, batchSize);
+            (framework, python) = RunPeer(cnn, x, y, names, threads, batchSize, repeats);
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| method | TorchSharp ms/image | {framework} ms/image | PyTorch / TorchSharp | map sums, max relative difference |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine($"Median of {repeats} calls after {WarmupSeconds} s (at least one call) of warm-up calls on the same {images} images; wall and process CPU time per image.");
+        Console.WriteLine($"| method | TorchSharp ms/image | {framework} ms/image | PyTorch / TorchSharp | TorchSharp CPU ms/image | {framework} CPU ms/image | CPU ratio | map sums, max relative difference |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var name in names)
         {
             var s = sharp[name];
-            string py = "-", ratio = "-", agreement = "-";
+            string py = "-", ratio = "-", pyCpu = "-", cpuRatio = "-", agreement = "-";
             if (python is not null && python.TryGetValue(name, out var p))
             {
                 py = (p.Seconds * 1000).ToString("F2", CultureInfo.InvariantCulture);
                 ratio = (p.Seconds / s.Seconds).ToString("F2", CultureInfo.InvariantCulture);
+                pyCpu = (p.CpuSeconds * 1000).ToString("F2", CultureInfo.InvariantCulture);
+                cpuRatio = (p.CpuSeconds / Math.Max(1e-9, s.CpuSeconds)).ToString("F2", CultureInfo.InvariantCulture);
                 double worst = s.Sums.Zip(p.Sums, (a, b) => Math.Abs(a - b) / Math.Max(1e-6, Math.Max(Math.Abs(a), Math.Abs(b)))).Max();
                 // RISE and SmoothGrad draw their random masks/noise from different generators on each side.
                 agreement = name is "rise" or "smoothgrad" ? $"{worst:P1} (random draws differ)" : worst.ToString("P3", CultureInfo.InvariantCulture);
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s.Seconds * 1000:F2} | {py} | {ratio} | {agreement} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {s.Seconds * 1000:F2} | {py} | {ratio} | {s.CpuSeconds * 1000:F2} | {pyCpu} | {cpuRatio} | {agreement} |"));
         }
         Console.WriteLine("PyTorch / TorchSharp > 1 means TorchSharp is faster (target: at least 1 for every method).");
     }
 
-    static (string Framework, Dictionary<string, (double Seconds, double[] Sums)> Methods) RunPeer(
-        TrainedModel cnn, Tensor x, Tensor y, IReadOnlyList<string> names, int threads, int batchSize)
+    readonly record struct Timing(double Seconds, double CpuSeconds, double[] Sums);
+
+    static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static (string Framework, Dictionary<string, Timing> Methods) RunPeer(
+        TrainedModel cnn, Tensor x, Tensor y, IReadOnlyList<string> names, int threads, int batchSize, int repeats)
     {
         string data = Path.Combine(Path.GetTempPath(), $"phosphene-attribution-{Environment.ProcessId}.bin");
         StateDictFile.Write(data, [new("inputs", x), new("targets", y)]);
@@ -101,7 +140,8 @@ static class AttributionBenchmark
             foreach (var arg in new[]
             {
                 RepositoryPaths.AttributionPeerScript, "--weights", cnn.CheckpointPath, "--hyperparameters", hyperparameters,
-                "--data", data, "--methods", string.Join(",", names), "--threads", $"{threads}", "--batch-size", $"{batchSize}",
+                "--data", data, "--methods", string.Join(",", names), "--threads", $"{threads}", "--batch-size", $"{batchSize}", "--repeats", $"{repeats}",
+                "--warmup-seconds", WarmupSeconds.ToString(CultureInfo.InvariantCulture),
             }) start.ArgumentList.Add(arg);
             using var process = Process.Start(start)
                 ?? throw new PhospheneException("cannot start /usr/bin/python3; install python3-torch and python3-scipy (environment/setup.sh)");
@@ -113,10 +153,11 @@ static class AttributionBenchmark
                                              $"python3-scipy installed (environment/setup.sh)?\n{stderr.Result}");
             using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
             var root = json.RootElement;
-            var methods = new Dictionary<string, (double, double[])>();
+            var methods = new Dictionary<string, Timing>();
             foreach (var m in root.GetProperty("methods").EnumerateObject())
-                methods[m.Name] = (m.Value.GetProperty("seconds_per_image").GetDouble(),
-                                   m.Value.GetProperty("map_sums").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+                methods[m.Name] = new Timing(m.Value.GetProperty("seconds_per_image").GetDouble(),
+                                             m.Value.GetProperty("cpu_seconds_per_image").GetDouble(),
+                                             m.Value.GetProperty("map_sums").EnumerateArray().Select(v => v.GetDouble()).ToArray());
             return (root.GetProperty("framework").GetString()!, methods);
         }
         finally

@@ -9,11 +9,12 @@ BenchmarkCommand[] commands =
             trains each model on Fashion-MNIST without the cache, in TorchSharp and in PyTorch 1.13 (the peer
             benchmarks/peers/train_pytorch.py, same architecture, schedule and thread count), and prints a table
         """),
-    new("attribution", ["methods", "images", "batch-size", "threads", "no-peer"], AttributionBenchmark.Run, """
+    new("attribution", ["methods", "images", "batch-size", "threads", "repeats", "no-peer"], AttributionBenchmark.Run, """
         attribution [--methods saliency,integrated-gradients,smoothgrad,occlusion,rise,sobol] [--images 8]
-                    [--batch-size 64] [--threads N] [--no-peer]
+                    [--batch-size 64] [--threads N] [--repeats 5] [--no-peer]
             per-image time of each attribution method on the zoo CNN, in TorchSharp and in PyTorch 1.13 (the peer
-            benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios
+            benchmarks/peers/attribution_pytorch.py, same weights, inputs, batch size and thread count), with ratios:
+            median wall and CPU time of --repeats calls after 2 s of warm-up calls on the measured batch, both sides
         """),
     new("attribution-memory", ["calls", "warmup", "images", "methods", "metrics"], AttributionMemoryBenchmark.Run, """
         attribution-memory [--calls 200] [--warmup 10] [--images 8] [--methods saliency,integrated-gradients,occlusion]

@@ -3,8 +3,9 @@
 
 Runs the same attribution algorithms as the C# methods, on the same weights (the C# checkpoint, read from
 TorchSharp's state-dict format), the same inputs and targets, the same batch size and thread count, and prints one
-JSON line: per method, seconds per image (after one warm-up image) and each image's map sum (to check that both
-sides compute the same maps). Algorithms, as in src/Phosphene/Attribution/:
+JSON line: per method, the median wall and process CPU seconds per image over `--repeats` calls made after
+`--warmup-seconds` of warm-up calls (at least one) on the same batch (the C# side's protocol), and each image's map
+sum (to check that both sides compute the same maps). Algorithms, as in src/Phosphene/Attribution/:
 
   saliency              |grad| max over channels
   integrated-gradients  trapezoid rule on `steps` points from a 0 baseline, batched over (image, step) pairs
@@ -198,6 +199,8 @@ def main():
     p.add_argument("--methods", default=",".join(METHODS))
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup-seconds", type=float, default=2.0)
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--samples", type=int, default=50)
     p.add_argument("--noise", type=float, default=0.2)
@@ -223,11 +226,19 @@ def main():
         args = argparse.Namespace(**vars(a))
         if name == "sobol":
             args.grid = a.sobol_grid
-        method(model, x[:1], t[:1], args)  # warm-up
-        start = time.perf_counter()
-        maps = method(model, x, t, args)
-        seconds = time.perf_counter() - start
-        result["methods"][name] = {"seconds_per_image": seconds / len(x), "map_sums": maps.sum((1, 2)).tolist()}
+        maps = method(model, x, t, args)  # warm-up on the measured batch, then more calls for --warmup-seconds
+        warm = time.perf_counter()
+        while time.perf_counter() - warm < a.warmup_seconds:
+            method(model, x, t, args)
+        wall, cpu = [], []
+        for _ in range(a.repeats):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            method(model, x, t, args)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu_start)
+        result["methods"][name] = {"seconds_per_image": float(np.median(wall)) / len(x),
+                                   "cpu_seconds_per_image": float(np.median(cpu)) / len(x),
+                                   "map_sums": maps.sum((1, 2)).tolist()}
     print(json.dumps(result))
 
 

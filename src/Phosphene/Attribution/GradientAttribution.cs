@@ -15,7 +15,7 @@ public abstract class GradientAttribution : AttributionMethod
         var gradients = new List<Tensor>();
         foreach (var (start, length) in run.Batches(inputs.shape[0]))
             gradients.Add(run.Gradients(inputs.narrow(0, start, length), targets.narrow(0, start, length)).Gradients);
-        return cat(gradients, 0);
+        return gradients.Count == 1 ? gradients[0] : cat(gradients, 0); // one batch: no copy
     }
 
     /// <summary>Channel reduction of Simonyan et al.: the largest absolute value over channels, N×C×H×W → N×H×W.</summary>

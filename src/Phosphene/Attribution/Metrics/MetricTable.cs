@@ -42,7 +42,10 @@ public sealed class MetricTable
     /// <summary>Every full result (curves, per-layer values, per-example values): <c>Results["deletion"]["saliency"]</c>.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricResult>> Results { get; }
 
-    /// <summary>Wall-clock time of each evaluation: <c>Elapsed["deletion"]["saliency"]</c>.</summary>
+    /// <summary>
+    /// Wall-clock time of each evaluation: <c>Elapsed["deletion"]["saliency"]</c>. A metric that scores every method in
+    /// one shared call (one that does not re-explain) reports that call's time split evenly over the methods.
+    /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, TimeSpan>> Elapsed { get; }
 
     /// <summary>Whether a higher score of <paramref name="metric"/> is better.</summary>
@@ -91,6 +94,19 @@ public sealed class MetricTable
         {
             results[metric.Name] = [];
             elapsed[metric.Name] = [];
+            if (!metric.RequiresExplainer)
+            {
+                // One call for all methods: metrics such as MuFidelity run their map-independent forward passes once.
+                var clock = Stopwatch.StartNew();
+                var each = metric.EvaluateEach(model, inputs, targets, methods.Select(m => m.Maps).ToArray(), null, progress, cancellation);
+                var share = clock.Elapsed / methods.Count;
+                for (int i = 0; i < methods.Count; i++)
+                {
+                    results[metric.Name][methods[i].Name] = each[i];
+                    elapsed[metric.Name][methods[i].Name] = share;
+                }
+                continue;
+            }
             foreach (var method in methods)
             {
                 var clock = Stopwatch.StartNew();

@@ -22,6 +22,9 @@ public class MetricTableTests
         Assert.Equal(["deletion", "insertion", "mu-fidelity"], table.Metrics);
         Assert.Equal(["truth", "random"], table.Methods);
         Assert.Equal(new Deletion().Evaluate(model, x, y, truth).Score, table.Scores["deletion"]["truth"], 12);
+        // MuFidelity scores both methods in one call sharing its forward passes: the same numbers as one call each.
+        Assert.Equal(new MuFidelity().Evaluate(model, x, y, truth).Score, table.Scores["mu-fidelity"]["truth"], 12);
+        Assert.Equal(new MuFidelity().Evaluate(model, x, y, random).Score, table.Scores["mu-fidelity"]["random"], 12);
         Assert.Equal("truth", table.Best("deletion"));
         Assert.Equal("truth", table.Best("insertion"));
         Assert.Equal("truth", table.Best("mu-fidelity"));
