@@ -8,32 +8,15 @@ namespace Phosphene.Attribution.Metrics;
 /// <c>reco</c>.
 /// </summary>
 /// <remarks>
-/// Like <see cref="MeGe"/>, it explains <see cref="Splits"/>' data with the k retrained models (the model, inputs and
-/// maps given to Evaluate are not used); MeGe and ReCo of one explainer share a single run. The per-example values of
-/// the result are the S≠ distances.
+/// Like <see cref="MeGe"/>, it explains <see cref="AlgorithmicStabilityMetric.Splits"/>' data with the k retrained
+/// models; MeGe and ReCo of one explainer share a single run. The per-example values of the result are the S≠
+/// distances.
 /// </remarks>
-public sealed class ReCo : AttributionMetric
+public sealed class ReCo : AlgorithmicStabilityMetric
 {
     /// <summary>Creates the metric on models retrained on k splits (see <see cref="SplitModels.Train"/>).</summary>
-    public ReCo(SplitModels splits) : base("reco") => Splits = splits ?? throw new ArgumentNullException(nameof(splits));
+    public ReCo(SplitModels splits) : base("reco", splits) { }
 
-    /// <summary>The k leave-one-split-out models and their data.</summary>
-    public SplitModels Splits { get; }
-
-    /// <inheritdoc />
-    public override bool HigherIsBetter => true;
-
-    /// <inheritdoc />
-    public override bool RequiresExplainer => true;
-
-    /// <inheritdoc />
-    protected override bool UsesModel => false;
-
-    /// <inheritdoc />
-    protected override MetricResult Compute(MetricInput input)
-    {
-        var result = Splits.Evaluate(input.Explainer!, BatchSize,
-            new MeGe.Progress(Name, Splits.K, input.Progress), input.Cancellation);
-        return new MetricResult(Name, HigherIsBetter, result.DifferentDistances, result.ReCo);
-    }
+    private protected override (IReadOnlyList<double> Values, double Score) Select(AlgorithmicStabilityResult result)
+        => (result.DifferentDistances, result.ReCo);
 }
