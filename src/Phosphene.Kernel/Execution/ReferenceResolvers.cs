@@ -41,7 +41,7 @@ internal sealed class KernelMetadataResolver : MetadataReferenceResolver
             return request is null ? [] : _packages.ReferencesFor(request.Name);
         }
         var key = (reference, KernelSourceResolver.BaseOf(baseFilePath), Environment.CurrentDirectory, properties);
-        if (Environment.GetEnvironmentVariable("KXNOCACHE") is null && _resolved.TryGetValue(key, out var cached))
+        if (_resolved.TryGetValue(key, out var cached))
             return cached;
         var resolved = Files.ResolveReference(reference, key.Item2, properties)
             .Select(r => r.FilePath is { } path ? MetadataReference.CreateFromFile(path, properties, XmlDocumentation.For(path)) : r)
@@ -53,7 +53,7 @@ internal sealed class KernelMetadataResolver : MetadataReferenceResolver
     public override bool ResolveMissingAssemblies => true;
 
     public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity)
-        => Environment.GetEnvironmentVariable("KXNOCACHE") is not null ? Files.ResolveMissingAssembly(definition, referenceIdentity) : _missing.GetOrAdd(referenceIdentity, identity => Files.ResolveMissingAssembly(definition, identity));
+        => _missing.GetOrAdd(referenceIdentity, identity => Files.ResolveMissingAssembly(definition, identity));
 
     public override bool Equals(object? other) => ReferenceEquals(this, other);
 
