@@ -14,7 +14,7 @@ namespace Phosphene.Notebook.Magics;
 /// <see cref="NeuralPredictivity"/> in the core.
 /// <code>
 /// %probe --model net --layers features.2,features.6 --inputs {x} --labels {y} [--probe logistic|ridge|pls|mlp-3dpc]
-///        [--pool flatten|avg|grid:4] [--folds 5] [--test-fraction 0.2] [--c auto] [--permutations 0] [--seed 0] [--as probes]
+///        [--pool flatten|avg|grid:4] [--folds 5] [--test-fraction 0.2] [--c auto] [--permutations 0] [--memory-gib 4] [--seed 0] [--as probes]
 /// %probe --features {X} --labels {y} [--probe ...]                            (result key: features)
 /// %probe similarity --model net --other net2 --inputs {x} [--measure cka|cka-unbiased|rsa]
 /// %probe predictivity --model net --layers ... --inputs {stimuli} --responses {df} [--trials-axis 2]
@@ -22,7 +22,7 @@ namespace Phosphene.Notebook.Magics;
 /// </summary>
 public sealed class ProbeMagic : Magic
 {
-    static readonly string[] ProbeOnly = ["features", "labels", "probe", "c", "alpha", "components", "pca", "permutations", "metric", "test-fraction"];
+    static readonly string[] ProbeOnly = ["features", "labels", "probe", "c", "alpha", "components", "pca", "permutations", "metric", "test-fraction", "memory-gib"];
 
     /// <inheritdoc/>
     public override string Name => "probe";
@@ -43,6 +43,7 @@ public sealed class ProbeMagic : Magic
         d.Option("test-fraction", 0.0, "Hold out this fraction in each of --folds seeded shuffle-splits (stratified for classifiers) instead of k-fold; 0 for k-fold.");
         d.Option("seed", 0L, "Seed of folds, permutations and probes.");
         d.Option("batch-size", 256, "Inputs per forward pass while capturing activations.");
+        d.Option("memory-gib", 4.0, "GiB the captured features may take; layers over it together are probed one at a time, a single one over it is refused.");
         d.Option<object?>("features", null, "Features N×D given directly instead of a model (the result's key is 'features').");
         d.Option<object?>("labels", null, "Targets: int64 labels N (classifiers) or float N / N×T (regressors); default the dataset's labels.");
         d.Option("probe", "logistic", "The probe.", choices: Probes.Names);
@@ -106,6 +107,8 @@ public sealed class ProbeMagic : Magic
         double testFraction = invocation.Get<double>("test-fraction");
         if (!(testFraction >= 0 && testFraction < 1))
             throw new MagicException($"%probe: option '--test-fraction' must lie in (0, 1), or be 0 for k-fold, got {testFraction.ToString(CultureInfo.InvariantCulture)}");
+        double memory = invocation.Get<double>("memory-gib");
+        if (!(memory > 0)) throw new MagicException($"%probe: option '--memory-gib' must be positive, got {memory.ToString(CultureInfo.InvariantCulture)}");
         int pca = invocation.Get<int>("pca");
         if (pca < 0) throw new MagicException($"%probe: option '--pca' must be 0 (none) or more, got {pca}");
         double? c = ParseAuto("c", invocation.Get<string>("c"), positive: true);
@@ -115,6 +118,7 @@ public sealed class ProbeMagic : Magic
         {
             Probe = probe, Pooling = pooling, Folds = folds, Permutations = permutations, Seed = seed, BatchSize = batchSize,
             TestFraction = testFraction > 0 ? testFraction : null,
+            MemoryBudget = (long)(memory * (1L << 30)),
             Metric = invocation.Get<string>("metric") switch
             {
                 "accuracy" => ProbeMetric.Accuracy,

@@ -27,8 +27,52 @@ public static class LayerProbing
         if (inputs.dim() < 1 || targets.dim() < 1 || inputs.shape[0] != targets.shape[0])
             throw new PhospheneException(
                 $"{(inputs.dim() < 1 ? 0 : inputs.shape[0])} inputs but {(targets.dim() < 1 ? 0 : targets.shape[0])} targets; pass one target per input");
-        using var activations = ActivationCapture.Capture(model, layers, inputs, options.Pooling, options.BatchSize, progress, cancellation);
-        return Run(activations, targets, options, progress, cancellation);
+        var distinct = layers.Distinct().ToArray();
+        long count = inputs.shape[0];
+        var bytes = FeatureBytes(model, distinct, inputs, options.Pooling, count);
+        var tooLarge = distinct.FirstOrDefault(l => bytes[l] > options.MemoryBudget);
+        if (tooLarge is not null)
+        {
+            string Gib(long b) => (b / (double)(1L << 30)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+            throw new PhospheneException(
+                $"layer '{tooLarge}' gives {count}×{bytes[tooLarge] / sizeof(float) / count} float32 features ({Gib(bytes[tooLarge])} GiB), " +
+                $"over the memory budget of {Gib(options.MemoryBudget)} GiB (ProbingOptions.MemoryBudget, --memory-gib); pool it (--pool avg or grid:k), " +
+                "probe fewer inputs, raise the budget, or stream it to disk with ActivationCapture.CaptureToFiles and reduce it with " +
+                "RandomizedPca.Fit(file) / Transform(file), then probe the components (%probe --features)");
+        }
+        if (distinct.Sum(l => bytes[l]) <= options.MemoryBudget)
+        {
+            using var activations = ActivationCapture.Capture(model, layers, inputs, options.Pooling, options.BatchSize, progress, cancellation);
+            return Run(activations, targets, options, progress, cancellation);
+        }
+        // Together the layers exceed the budget, each alone does not: capture and probe one layer at a time.
+        LayerActivations? current = null;
+        try
+        {
+            return Run(distinct, layer =>
+            {
+                if (current?.Layers[0] != layer)
+                {
+                    current?.Dispose();
+                    current = null;
+                    current = ActivationCapture.Capture(model, [layer], inputs, options.Pooling, options.BatchSize, progress, cancellation);
+                }
+                return current[layer];
+            }, targets, options, progress, cancellation);
+        }
+        finally
+        {
+            current?.Dispose();
+        }
+    }
+
+    /// <summary>Bytes of each layer's pooled float32 features for <paramref name="count"/> inputs, from one input's pass.</summary>
+    static Dictionary<string, long> FeatureBytes(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, Tensor inputs,
+                                                 SpatialPooling pooling, long count)
+    {
+        if (count == 0) return layers.ToDictionary(l => l, _ => 0L);
+        using var one = ActivationCapture.Capture(model, layers, inputs.narrow(0, 0, 1), pooling, batchSize: 1);
+        return layers.ToDictionary(l => l, l => count * one[l].shape[1] * sizeof(float));
     }
 
     /// <summary>Probes already captured activations (one probe per layer).</summary>

@@ -27,6 +27,14 @@ public sealed record ProbingOptions
     /// <summary>Refit each layer's probe on all examples after cross-validation, for reuse on new data; default true.</summary>
     public bool Refit { get; init; } = true;
 
+    /// <summary>
+    /// Bytes the captured features may take (N × width × 4 per layer, after pooling); default 4 GiB. Layers that together
+    /// exceed it are captured and probed one at a time; a single layer over it is refused with the ways out (pooling,
+    /// fewer inputs, or streaming it to a file with <see cref="ActivationCapture.CaptureToFiles"/> and reducing it with
+    /// <see cref="RandomizedPca"/>).
+    /// </summary>
+    public long MemoryBudget { get; init; } = 4L << 30;
+
     /// <summary>Examples per forward pass while capturing; default 256.</summary>
     public int BatchSize { get; init; } = 256;
 

@@ -237,6 +237,12 @@ public class ProbeMagicTests
         Assert.Equal("features have 90 rows but targets have 40; pass one target per example", mismatch.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe similarity --model net --layers features.2 --inputs images --labels labels"));
         Assert.Equal("%probe similarity: option '--labels' applies to %probe without a subcommand; remove it", e.Message);
+        e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --memory-gib 0"));
+        Assert.Equal("%probe: option '--memory-gib' must be positive, got 0", e.Message);
+        var budget = Assert.ThrowsAny<PhospheneException>(() => context.Magic(
+            "%probe --model net --layers features.2 --inputs images --labels labels --memory-gib 0.000001"));
+        Assert.StartsWith("layer 'features.2' gives 40×", budget.Message);
+        Assert.Contains("over the memory budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); pool it", budget.Message);
     }
 
     [Fact]

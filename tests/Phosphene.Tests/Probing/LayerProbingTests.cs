@@ -38,6 +38,36 @@ public class LayerProbingTests
     }
 
     [Fact]
+    public void LayersOverTheMemoryBudgetTogetherAreProbedOneAtATimeAndOneTooLargeIsRefused()
+    {
+        using var model = ModelZoo.Create("cnn");
+        using var scope = NewDisposeScope();
+        using var g = new Generator(5);
+        var labels = arange(60).remainder(2);
+        var images = rand(60, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(60, 1, 1, 1));
+        string[] layers = ["features.2", "classifier.1"];
+        using var one = ActivationCapture.Capture(model, layers, images.narrow(0, 0, 1), SpatialPooling.Flatten);
+        long[] bytes = layers.Select(l => 60 * one[l].shape[1] * 4).ToArray();
+        var options = new ProbingOptions { Folds = 3, Probe = new RidgeProbe(), Refit = false };
+        using var together = LayerProbing.Run(model, layers, images, labels.to(ScalarType.Float64), options);
+        // A budget above each layer but below their sum: one layer at a time, same scores.
+        using var oneByOne = LayerProbing.Run(model, layers, images, labels.to(ScalarType.Float64),
+                                              options with { MemoryBudget = bytes.Max() + 1 });
+        Assert.True(bytes.Sum() > bytes.Max() + 1);
+        foreach (var layer in layers)
+            Assert.Equal(together.Details[layer].FoldScores, oneByOne.Details[layer].FoldScores);
+        // Below the largest layer: refused, with the ways out.
+        var e = Assert.Throws<PhospheneException>(() => LayerProbing.Run(model, layers, images, labels.to(ScalarType.Float64),
+                                                                          options with { MemoryBudget = 1000 }));
+        string big = bytes[0] > 1000 ? "features.2" : "classifier.1";
+        long width = one[big].shape[1];
+        Assert.Equal($"layer '{big}' gives 60×{width} float32 features ({60 * width * 4 / (double)(1L << 30):F2} GiB), over the memory budget of 0.00 GiB " +
+                     "(ProbingOptions.MemoryBudget, --memory-gib); pool it (--pool avg or grid:k), probe fewer inputs, raise the budget, or stream it to " +
+                     "disk with ActivationCapture.CaptureToFiles and reduce it with RandomizedPca.Fit(file) / Transform(file), then probe " +
+                     "the components (%probe --features)", e.Message);
+    }
+
+    [Fact]
     public void FeaturesGivenDirectlyUseTheFeaturesKey()
     {
         using var scope = NewDisposeScope();
