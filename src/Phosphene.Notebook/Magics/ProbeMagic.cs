@@ -43,7 +43,7 @@ public sealed class ProbeMagic : Magic
         d.Option("test-fraction", 0.0, "Hold out this fraction in each of --folds seeded shuffle-splits (stratified for classifiers) instead of k-fold; 0 for k-fold.");
         d.Option("seed", 0L, "Seed of folds, permutations and probes.");
         d.Option("batch-size", 256, "Inputs per forward pass while capturing activations.");
-        d.Option("memory-gib", 4.0, "GiB the captured features may take; layers over it together are probed one at a time, a single one over it is refused.");
+        d.Option("memory-gib", 4.0, "GiB the captured features may take: layers over it together are probed one at a time; a single layer over it is streamed to a file and reduced by --pca, or refused without --pca.");
         d.Option<object?>("features", null, "Features N×D given directly instead of a model (the result's key is 'features').");
         d.Option<object?>("labels", null, "Targets: int64 labels N (classifiers) or float N / N×T (regressors); default the dataset's labels.");
         d.Option("probe", "logistic", "The probe.", choices: Probes.Names);

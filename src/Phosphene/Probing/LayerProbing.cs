@@ -30,39 +30,58 @@ public static class LayerProbing
         var distinct = layers.Distinct().ToArray();
         long count = inputs.shape[0];
         var bytes = FeatureBytes(model, distinct, inputs, options.Pooling, count);
-        var tooLarge = distinct.FirstOrDefault(l => bytes[l] > options.MemoryBudget);
-        if (tooLarge is not null)
+        var tooLarge = distinct.Where(l => bytes[l] > options.MemoryBudget).ToArray();
+        if (tooLarge.Length > 0 && options.Probe.PcaComponents is null)
         {
             string Gib(long b) => (b / (double)(1L << 30)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
             throw new PhospheneException(
-                $"layer '{tooLarge}' gives {count}×{bytes[tooLarge] / sizeof(float) / count} float32 features ({Gib(bytes[tooLarge])} GiB), " +
-                $"over the memory budget of {Gib(options.MemoryBudget)} GiB (ProbingOptions.MemoryBudget, --memory-gib); pool it (--pool avg or grid:k), " +
-                "probe fewer inputs, raise the budget, or stream it to disk with ActivationCapture.CaptureToFiles and reduce it with " +
-                "RandomizedPca.Fit(file) / Transform(file), then probe the components (%probe --features)");
+                $"layer '{tooLarge[0]}' gives {count}×{bytes[tooLarge[0]] / sizeof(float) / count} float32 features ({Gib(bytes[tooLarge[0]])} GiB), " +
+                $"over the memory budget of {Gib(options.MemoryBudget)} GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA " +
+                "in front of the probe (--pca k: the layer is then streamed to a float32 file and reduced from there), pool it " +
+                "(--pool avg or grid:k), probe fewer inputs, or raise the budget");
         }
         if (distinct.Sum(l => bytes[l]) <= options.MemoryBudget)
         {
             using var activations = ActivationCapture.Capture(model, layers, inputs, options.Pooling, options.BatchSize, progress, cancellation);
             return Run(activations, targets, options, progress, cancellation);
         }
-        // Together the layers exceed the budget, each alone does not: capture and probe one layer at a time.
-        LayerActivations? current = null;
+        // Together the layers exceed the budget: capture and probe one layer at a time; a layer over the budget on its
+        // own is streamed to a float32 file, reduced there by the probe's randomised PCA, and probed on its components.
+        string? directory = null;
+        string? currentLayer = null;
+        Tensor? current = null;
+        var streamedPca = new Dictionary<string, RandomizedPca>();
         try
         {
             return Run(distinct, layer =>
             {
-                if (current?.Layers[0] != layer)
+                if (currentLayer == layer) return current!;
+                current?.Dispose();
+                current = null;
+                currentLayer = layer;
+                if (bytes[layer] <= options.MemoryBudget)
                 {
-                    current?.Dispose();
-                    current = null;
-                    current = ActivationCapture.Capture(model, [layer], inputs, options.Pooling, options.BatchSize, progress, cancellation);
+                    using var one = ActivationCapture.Capture(model, [layer], inputs, options.Pooling, options.BatchSize, progress, cancellation);
+                    current = one[layer].clone();
+                    return current;
                 }
-                return current[layer];
-            }, targets, options, progress, cancellation);
+                directory ??= Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"phosphene-probe-{Guid.NewGuid():N}")).FullName;
+                var files = ActivationCapture.CaptureToFiles(model, [layer], inputs, directory, options.Pooling, options.BatchSize, progress, cancellation);
+                using (var file = files[layer])
+                {
+                    var pca = RandomizedPca.Fit(file, options.Probe.PcaComponents!.Value, seed: options.Probe.Seed);
+                    streamedPca[layer] = pca;
+                    current = pca.Transform(file);
+                }
+                File.Delete(Path.Combine(directory, layer + ".f32"));
+                return current;
+            }, targets, options, progress, cancellation, streamedPca);
         }
         finally
         {
             current?.Dispose();
+            foreach (var pca in streamedPca.Values) pca.Dispose();   // those attached to refitted probes were taken out
+            if (directory is not null) Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -91,7 +110,8 @@ public static class LayerProbing
     }
 
     static ProbingResult Run(IReadOnlyList<string> layers, Func<string, Tensor> features, Tensor targets, ProbingOptions options,
-                             IProgress<ProbingProgress>? progress, CancellationToken cancellation)
+                             IProgress<ProbingProgress>? progress, CancellationToken cancellation,
+                             Dictionary<string, RandomizedPca>? streamedPca = null)
     {
         if (options.Folds < 2) throw new PhospheneException($"folds must be at least 2, got {options.Folds}");
         if (options.Permutations < 0) throw new PhospheneException($"permutations must be non-negative, got {options.Permutations}");
@@ -116,12 +136,25 @@ public static class LayerProbing
             {
                 var layer = layers[i];
                 var x = features(layer);
-                var score = CrossValidation.Score(probe, x, targets, folds, metric, keepProbes: true, cancellation);
+                // A streamed layer arrives as its PCA components: the probe fits them without a PCA of its own.
+                bool streamed = streamedPca?.ContainsKey(layer) == true;
+                var layerProbe = streamed ? probe.CloneUnfitted().WithoutPca() : probe;
+                var score = CrossValidation.Score(layerProbe, x, targets, folds, metric, keepProbes: true, cancellation);
                 details[layer] = score;
                 if (options.Permutations > 0)
-                    score.Null = CrossValidation.PermutationNull(probe, x, targets, folds, options.Permutations, metric,
+                    score.Null = CrossValidation.PermutationNull(layerProbe, x, targets, folds, options.Permutations, metric,
                                                                  options.Seed, cancellation);
-                if (options.Refit) refitted[layer] = probe.CloneUnfitted().Fit(x, targets);
+                if (options.Refit)
+                {
+                    var fitted = layerProbe.CloneUnfitted().Fit(x, targets);
+                    if (streamed)
+                    {
+                        var pca = streamedPca![layer];
+                        streamedPca.Remove(layer);
+                        fitted.AttachPca(pca, pca.Mean.shape[0]);
+                    }
+                    refitted[layer] = fitted;
+                }
                 progress?.Report(new ProbingProgress($"probe {layer}", i + 1, layers.Count));
             }
             return new ProbingResult(probe.Name, metric, options.Pooling, layers.ToArray(), details, refitted);

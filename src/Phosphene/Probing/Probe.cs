@@ -23,6 +23,7 @@ public enum ProbeTask
 public abstract class Probe : IDisposable
 {
     RandomizedPca? pca;
+    int? pcaComponents;
 
     /// <summary>The registry name of the probe: <c>logistic</c>, <c>ridge</c>, <c>pls</c>, <c>mlp-3dpc</c>.</summary>
     public abstract string Name { get; }
@@ -34,7 +35,7 @@ public abstract class Probe : IDisposable
     /// When set, features are first reduced to this many principal components by a memory-bounded randomised PCA
     /// (<see cref="RandomizedPca"/>) fitted on the training features; null (default) uses the features as they are.
     /// </summary>
-    public int? PcaComponents { get; init; }
+    public int? PcaComponents { get => pcaComponents; init => pcaComponents = value; }
 
     /// <summary>Seed of every random choice of the fit (PCA sketch, inner splits, dropout); default 0.</summary>
     public long Seed { get; init; }
@@ -103,6 +104,24 @@ public abstract class Probe : IDisposable
         return Task == ProbeTask.Classification
             ? ProbeMetrics.Accuracy(targets, predicted)
             : ProbeMetrics.R2(AsMatrix(targets), predicted).Average();
+    }
+
+    /// <summary>This (unfitted) probe with no PCA of its own: for features already reduced by a PCA fitted elsewhere.</summary>
+    internal Probe WithoutPca()
+    {
+        pcaComponents = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="fitted"/>, a PCA of <paramref name="width"/>-wide features fitted outside (on a layer streamed
+    /// to a file), in front of this probe fitted on its components; the probe then owns it and predicts on full-width features.
+    /// </summary>
+    internal void AttachPca(RandomizedPca fitted, long width)
+    {
+        pca?.Dispose();
+        pca = fitted;
+        FeatureCount = width;
     }
 
     /// <summary>A new, unfitted probe with the same settings (used by cross-validation).</summary>

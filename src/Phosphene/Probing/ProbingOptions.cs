@@ -29,9 +29,10 @@ public sealed record ProbingOptions
 
     /// <summary>
     /// Bytes the captured features may take (N × width × 4 per layer, after pooling); default 4 GiB. Layers that together
-    /// exceed it are captured and probed one at a time; a single layer over it is refused with the ways out (pooling,
-    /// fewer inputs, or streaming it to a file with <see cref="ActivationCapture.CaptureToFiles"/> and reducing it with
-    /// <see cref="RandomizedPca"/>).
+    /// exceed it are captured and probed one at a time. A single layer over it is streamed to a float32 file
+    /// (<see cref="ActivationCapture.CaptureToFiles"/>) and reduced there by a <see cref="RandomizedPca"/> fitted on all its
+    /// rows when the probe has <see cref="Probe.PcaComponents"/> (the refitted probe keeps that PCA and predicts on full-width
+    /// features); without a PCA it is refused with the ways out.
     /// </summary>
     public long MemoryBudget { get; init; } = 4L << 30;
 

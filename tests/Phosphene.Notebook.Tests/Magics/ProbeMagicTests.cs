@@ -242,7 +242,11 @@ public class ProbeMagicTests
         var budget = Assert.ThrowsAny<PhospheneException>(() => context.Magic(
             "%probe --model net --layers features.2 --inputs images --labels labels --memory-gib 0.000001"));
         Assert.StartsWith("layer 'features.2' gives 40×", budget.Message);
-        Assert.Contains("over the memory budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); pool it", budget.Message);
+        Assert.Contains("over the memory budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA in front of the probe (--pca k", budget.Message);
+        // With --pca the same layer is streamed through a file and reduced there.
+        var streamed = Assert.IsType<ProbingResult>(context.Magic(
+            "%probe --model net --layers features.2 --inputs images --labels labels --pca 4 --c 1 --folds 2 --memory-gib 0.000001"));
+        Assert.All(streamed.Details["features.2"].Probes, p => Assert.Equal(4, p.FeatureCount));
     }
 
     [Fact]

@@ -61,10 +61,47 @@ public class LayerProbingTests
                                                                           options with { MemoryBudget = 1000 }));
         string big = bytes[0] > 1000 ? "features.2" : "classifier.1";
         long width = one[big].shape[1];
-        Assert.Equal($"layer '{big}' gives 60×{width} float32 features ({60 * width * 4 / (double)(1L << 30):F2} GiB), over the memory budget of 0.00 GiB " +
-                     "(ProbingOptions.MemoryBudget, --memory-gib); pool it (--pool avg or grid:k), probe fewer inputs, raise the budget, or stream it to " +
-                     "disk with ActivationCapture.CaptureToFiles and reduce it with RandomizedPca.Fit(file) / Transform(file), then probe " +
-                     "the components (%probe --features)", e.Message);
+        Assert.Equal($"layer '{big}' gives 60×{width} float32 features ({60 * width * 4 / (double)(1L << 30):F2} GiB), over the memory " +
+                     "budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA in front of the probe (--pca k: " +
+                     "the layer is then streamed to a float32 file and reduced from there), pool it (--pool avg or grid:k), probe fewer " +
+                     "inputs, or raise the budget", e.Message);
+    }
+
+    [Fact]
+    public void ALayerOverTheBudgetWithAPcaIsStreamedThroughAFileAndReducedThere()
+    {
+        using var model = ModelZoo.Create("cnn");
+        using var scope = NewDisposeScope();
+        using var g = new Generator(7);
+        var labels = arange(80).remainder(2);
+        var images = rand(80, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(80, 1, 1, 1));
+        using var one = ActivationCapture.Capture(model, ["features.2", "classifier.1"], images.narrow(0, 0, 1));
+        long wide = one["features.2"].shape[1], narrow = one["classifier.1"].shape[1];
+        var before = Directory.GetDirectories(Path.GetTempPath(), "phosphene-probe-*").Length;
+        // features.2 alone is over the budget (streamed, PCA from the file); classifier.1 fits (captured in memory).
+        var options = new ProbingOptions
+        {
+            Folds = 4, Probe = new LogisticRegressionProbe { C = 1, PcaComponents = 8 }, MemoryBudget = 80 * 4 * (narrow + 1),
+        };
+        using var result = LayerProbing.Run(model, ["features.2", "classifier.1"], images, labels, options);
+        Assert.True(result.Scores["features.2"] > 0.9, result.ToString());
+        var streamed = result.Probes["features.2"];
+        Assert.Equal(wide, streamed.FeatureCount);
+        Assert.Equal(8, streamed.Pca!.Components.shape[0]);
+        // The folds' probes saw the 8 components from the file, with no PCA of their own (the in-memory route would
+        // give each fold its own PCA of the full-width features).
+        Assert.All(result.Details["features.2"].Probes, p => { Assert.Equal(8, p.FeatureCount); Assert.Null(p.Pca); });
+        Assert.All(result.Details["classifier.1"].Probes, p => Assert.Equal(narrow, p.FeatureCount));
+        // The PCA was fitted on every row of the file: the same as fitting it on the captured features in memory.
+        using (var all = ActivationCapture.Capture(model, ["features.2"], images))
+        using (var direct = RandomizedPca.Fit(all["features.2"], 8, seed: 0))
+            Assert.True(direct.Transform(all["features.2"]).sub(streamed.Pca.Transform(all["features.2"])).abs().max().item<double>() < 1e-3);
+        // It predicts on new images at full width, through its PCA.
+        var labelsNew = arange(40).remainder(2);
+        var newImages = rand(40, 1, 28, 28, generator: g).mul(0.5).add(labelsNew.to(ScalarType.Float32).mul(0.4).view(40, 1, 1, 1));
+        Assert.True(ProbeMetrics.Accuracy(labelsNew, result.Predict(model, "features.2", newImages)) > 0.9);
+        Assert.Equal(narrow, result.Probes["classifier.1"].FeatureCount);
+        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "phosphene-probe-*").Length);
     }
 
     [Fact]
