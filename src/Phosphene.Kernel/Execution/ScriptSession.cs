@@ -31,6 +31,32 @@ public sealed class ScriptSession
             .WithMetadataResolver(new KernelMetadataResolver(_packages))
             .WithSourceResolver(KernelSourceResolver.Instance);
         _initial = Task.Run(() => CSharpScript.Create<object>("", _options, typeof(CellGlobals)).Serial().RunAsync(_globals));
+        _initial.ContinueWith(t => WarmUpCompiler(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion,
+                              TaskScheduler.Default);
+    }
+
+    /// <summary>Throwaway submissions compiled and run at start-up (see <see cref="WarmUpCompiler"/>).</summary>
+    internal const int WarmUpSubmissions = 200;
+
+    // Roslyn's assemblies run precompiled (ReadyToRun) code until tiered compilation re-JITs a method optimised, after
+    // 30 calls; a small cell pays that re-JIT for its first few hundred submissions. A chain of throwaway submissions,
+    // apart from the user's (it starts from the empty initial state and nothing of it is kept), moves that cost to the
+    // background at start-up. The resolvers are thread-safe, so a cell may compile meanwhile.
+    private void WarmUpCompiler(ScriptState<object> initial)
+    {
+        try
+        {
+            var state = initial;
+            for (int i = 0; i < WarmUpSubmissions; i++)
+            {
+                var code = $"var warm{i} = new[] {{ {i}, {i + 1} }}.Select(x => x * 2).Sum(); warm{i} + {i}";
+                state = state.Script.ContinueWith(code, _options).Serial().RunFromAsync(state).GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Warming is an optimisation only: any failure here shows again, with its message, in a real cell.
+        }
     }
 
     /// <summary>The namespaces (and, for <c>TorchSharp.torch</c>, the static class) every cell imports.</summary>
