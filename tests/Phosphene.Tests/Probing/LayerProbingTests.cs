@@ -6,15 +6,20 @@ namespace Phosphene.Tests.Probing;
 
 public class LayerProbingTests
 {
+    // Two classes of images that differ in mean brightness: every layer of a random network separates them.
+    static (Tensor Images, Tensor Labels) TwoBrightnessClasses(int count, Generator g)
+    {
+        var labels = arange(count).remainder(2);
+        return (rand(count, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(count, 1, 1, 1)), labels);
+    }
+
     [Fact]
     public void ProbesEveryLayerAndKeepsRefittedProbes()
     {
         using var model = ModelZoo.Create("cnn");
         using var scope = NewDisposeScope();
         using var g = new Generator(3);
-        // Two classes of images that differ in mean brightness: every layer of a random network separates them.
-        var labels = arange(80).remainder(2);
-        var images = rand(80, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(80, 1, 1, 1));
+        var (images, labels) = TwoBrightnessClasses(80, g);
         var options = new ProbingOptions { Pooling = SpatialPooling.GlobalAverage, Folds = 4, Permutations = 3 };
         using var result = LayerProbing.Run(model, ["features.2", "classifier.1"], images, labels, options);
         Assert.Equal(["features.2", "classifier.1"], result.Layers);
@@ -25,8 +30,7 @@ public class LayerProbingTests
         var predicted = result.Predict("features.2", ActivationCapture.Capture(model, ["features.2"], images, SpatialPooling.GlobalAverage)["features.2"]);
         Assert.Equal(labels.shape, predicted.shape);
         // Reuse on new images: the result captures the layer with its own pooling; same answer as the features route.
-        var labelsNew = arange(40).remainder(2);
-        var newImages = rand(40, 1, 28, 28, generator: g).mul(0.5).add(labelsNew.to(ScalarType.Float32).mul(0.4).view(40, 1, 1, 1));
+        var (newImages, labelsNew) = TwoBrightnessClasses(40, g);
         var onNew = result.Predict(model, "features.2", newImages);
         using (var captured = ActivationCapture.Capture(model, ["features.2"], newImages, SpatialPooling.GlobalAverage))
             Assert.True(onNew.equal(result.Predict("features.2", captured["features.2"])).all().item<bool>());
@@ -43,8 +47,7 @@ public class LayerProbingTests
         using var model = ModelZoo.Create("cnn");
         using var scope = NewDisposeScope();
         using var g = new Generator(5);
-        var labels = arange(60).remainder(2);
-        var images = rand(60, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(60, 1, 1, 1));
+        var (images, labels) = TwoBrightnessClasses(60, g);
         string[] layers = ["features.2", "classifier.1"];
         using var one = ActivationCapture.Capture(model, layers, images.narrow(0, 0, 1), SpatialPooling.Flatten);
         long[] bytes = layers.Select(l => 60 * one[l].shape[1] * 4).ToArray();
@@ -73,8 +76,7 @@ public class LayerProbingTests
         using var model = ModelZoo.Create("cnn");
         using var scope = NewDisposeScope();
         using var g = new Generator(7);
-        var labels = arange(80).remainder(2);
-        var images = rand(80, 1, 28, 28, generator: g).mul(0.5).add(labels.to(ScalarType.Float32).mul(0.4).view(80, 1, 1, 1));
+        var (images, labels) = TwoBrightnessClasses(80, g);
         using var one = ActivationCapture.Capture(model, ["features.2", "classifier.1"], images.narrow(0, 0, 1));
         long wide = one["features.2"].shape[1], narrow = one["classifier.1"].shape[1];
         var before = Directory.GetDirectories(Path.GetTempPath(), "phosphene-probe-*").Length;
@@ -97,8 +99,7 @@ public class LayerProbingTests
         using (var direct = RandomizedPca.Fit(all["features.2"], 8, seed: 0))
             Assert.True(direct.Transform(all["features.2"]).sub(streamed.Pca.Transform(all["features.2"])).abs().max().item<double>() < 1e-3);
         // It predicts on new images at full width, through its PCA.
-        var labelsNew = arange(40).remainder(2);
-        var newImages = rand(40, 1, 28, 28, generator: g).mul(0.5).add(labelsNew.to(ScalarType.Float32).mul(0.4).view(40, 1, 1, 1));
+        var (newImages, labelsNew) = TwoBrightnessClasses(40, g);
         Assert.True(ProbeMetrics.Accuracy(labelsNew, result.Predict(model, "features.2", newImages)) > 0.9);
         Assert.Equal(narrow, result.Probes["classifier.1"].FeatureCount);
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "phosphene-probe-*").Length);
