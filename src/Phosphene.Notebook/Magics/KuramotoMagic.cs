@@ -54,14 +54,16 @@ public sealed class KuramotoMagic : Magic
         d.Subcommand("komplexnet", "Train KomplexNet (or a baseline) on overlapping two-object Fashion-MNIST images, or load it from the checkpoint cache; report accuracy.", k => k
             .Option("data", "overlap-fashion", "The data set.", choices: ["overlap-fashion"])
             .Option("variant", KomplexVariant.Feedforward, "feedforward, feedback, or a baseline: complex-without-kuramoto, real.")
-            .Option("train", 3000, "Training composites (from the Fashion-MNIST training split).")
+            .Option("train", 10000, "Training composites (from the Fashion-MNIST training split).")
             .Option("test", 500, "Test composites (from the test split).")
             .Option("overlap", 0.5, "Shared fraction of the two objects' boxes.")
             .Option("canvas", 40, "Canvas side.")
             .Option("channels", 8, "Channels C of the oscillator layer.")
-            .Option("steps", 4, "Kuramoto steps.")
+            .Option("steps", 8, "Kuramoto steps.")
             .Option("step-size", 0.5, "Kuramoto step size ε.")
-            .Option("epochs", 3, "Training epochs.")
+            .Option("inhibition", 1.0, "Initial global inhibition κ (learned): pushes groups of units apart.")
+            .Option("synchrony-weight", 1.0, "Weight of the object-synchrony term in the loss (uses the masks; 0: labels only).")
+            .Option("epochs", 5, "Training epochs.")
             .Option("batch-size", 64, "Images per step.")
             .Option("lr", 5e-3, "Adam learning rate (decayed linearly to 0).")
             .Option("seed", 0, "Seed of the data, weights, order and phases."));
@@ -257,6 +259,8 @@ public sealed class KuramotoMagic : Magic
                 Channels = invocation.Get<int>("channels"),
                 KuramotoSteps = invocation.Get<int>("steps"),
                 StepSize = invocation.Get<double>("step-size"),
+                GlobalInhibition = invocation.Get<double>("inhibition"),
+                SynchronyWeight = invocation.Get<double>("synchrony-weight"),
                 Classes = train.ClassNames.Count,
                 PhaseSeed = seed,
             };

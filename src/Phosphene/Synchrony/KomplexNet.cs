@@ -39,10 +39,18 @@ public sealed record KomplexNetOptions
     /// <summary>Side G of the read-out grid: the last layer's magnitudes are average-pooled to G×G before the linear
     /// classifier, so the read-out keeps coarse position (default 3; 1 is global average pooling).</summary>
     public int ReadoutGrid { get; init; } = 3;
+    /// <summary>Initial strength κ of the global inhibition (learned with the rest): each unit's phase is also pushed
+    /// away from the layer's mean field, so groups that the local coupling locks drift apart rather than merge
+    /// (default 1; 0 starts with local coupling alone).</summary>
+    public double GlobalInhibition { get; init; } = 1.0;
+    /// <summary>Weight λ of the object-synchrony term in the training loss (<see cref="KomplexNetTrainer.ObjectSynchronyLoss"/>:
+    /// each object's units in phase, the two objects apart), which uses the object masks, as the paper's end-to-end
+    /// training does (default 1; 0 trains on the labels alone; ignored by the baselines, whose phases cannot move).</summary>
+    public double SynchronyWeight { get; init; } = 1.0;
 
     /// <summary>A culture-invariant text naming every option, used to key cached checkpoints.</summary>
     public string CacheKey => FormattableString.Invariant(
-        $"komplexnet;variant={Variant};in={InputChannels};c={Channels};classes={Classes};steps={KuramotoSteps};eps={StepSize:R};kernel={CouplingKernel};phase-seed={PhaseSeed};grid={ReadoutGrid}");
+        $"komplexnet;variant={Variant};in={InputChannels};c={Channels};classes={Classes};steps={KuramotoSteps};eps={StepSize:R};kernel={CouplingKernel};phase-seed={PhaseSeed};grid={ReadoutGrid};inhibition={GlobalInhibition:R};synchrony-weight={SynchronyWeight:R}");
 
     /// <summary>Checks every option.</summary>
     public void Validate()
@@ -53,6 +61,9 @@ public sealed record KomplexNetOptions
         if (CouplingKernel < 1 || CouplingKernel % 2 == 0) throw new PhospheneException($"KomplexNet CouplingKernel = {CouplingKernel} is invalid: use an odd size");
         if (ReadoutGrid < 1) throw new PhospheneException($"KomplexNet ReadoutGrid = {ReadoutGrid} is invalid: use 1 or more");
         if (!(StepSize > 0)) throw new PhospheneException($"KomplexNet StepSize = {StepSize} is invalid: it must be positive");
+        if (!double.IsFinite(GlobalInhibition)) throw new PhospheneException($"KomplexNet GlobalInhibition = {GlobalInhibition} is invalid: use a finite number");
+        if (!(SynchronyWeight >= 0) || double.IsInfinity(SynchronyWeight))
+            throw new PhospheneException($"KomplexNet SynchronyWeight = {SynchronyWeight} is invalid: use 0 or a positive number");
     }
 }
 
@@ -65,9 +76,13 @@ public sealed record KomplexOutput(Tensor Logits, Tensor Amplitude, Tensor Phase
 /// <summary>
 /// KomplexNet (Muzellec, Alamia, Serre and VanRullen 2025, "Enhancing deep neural networks through complex-valued
 /// representations and Kuramoto synchronization dynamics"). Amplitudes a = ReLU(conv(x)) (stride 2) carry what is
-/// present; phases θ, started at random, evolve by convolutional Kuramoto steps weighted by amplitude,
-/// θ ← θ + ε (cos θ · W⋆(a sin θ) − sin θ · W⋆(a cos θ)), so features that belong together (the same object) align.
-/// Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel. Each
+/// present; phases θ, started at random, evolve by convolutional Kuramoto steps weighted by b = tanh a,
+/// θ ← θ + ε (cos θ · S − sin θ · C) with S = W⋆(b sin θ) − κ⟨b sin θ⟩, C = W⋆(b cos θ) − κ⟨b cos θ⟩, where W is a
+/// learned local coupling kernel and ⟨·⟩ = Σ·/Σb the mean field of the active units, weighted by κ (a learned global
+/// inhibition): units of one object lock together through W while the inhibition pushes groups apart, as in the
+/// paper's update (local kernel minus a global term). Trained with the object-synchrony term of
+/// <see cref="KomplexNetTrainer.ObjectSynchronyLoss"/>, W and κ learn to put each object in one phase and the two
+/// objects apart. Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel. Each
 /// keeps the phase of W⋆z and sets its magnitude to ReLU(½|W⋆z| + ½ W⋆|z| + b): the synchrony term |W⋆z| plus the
 /// classic term W⋆|z| that sees the amplitudes whatever their phases (the magnitude rule of the Complex AutoEncoder,
 /// Löwe, Lippe, Rudolph and Welling 2022, which complex layers of this family follow). Without the classic term a
@@ -85,7 +100,7 @@ public sealed record KomplexOutput(Tensor Logits, Tensor Amplitude, Tensor Phase
 public sealed class KomplexNet : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d amplitude, complex1, complex2, feedback;
-    readonly Parameter coupling, bias1, bias2;
+    readonly Parameter coupling, inhibition, bias1, bias2;
     readonly BatchNorm1d readoutNorm;
     readonly Linear head;
 
@@ -113,6 +128,7 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
         }
         // Positive, local coupling to start with: neighbours pull each other into phase.
         coupling = nn.Parameter(full(c, c, k, k, 1.0 / (c * k * k)));
+        inhibition = nn.Parameter(tensor((float)Options.GlobalInhibition));
         bias1 = nn.Parameter(zeros(2 * c, 1, 1));
         bias2 = nn.Parameter(zeros(2 * c, 1, 1));
         RegisterComponents();
@@ -164,12 +180,18 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
                 theta = empty_like(a).uniform_(0, 2 * Math.PI, generator);
             int steps = Options.Variant == KomplexVariant.ComplexWithoutKuramoto ? 0 : Options.KuramotoSteps;
             long pad = Options.CouplingKernel / 2;
+            // Coupling weights saturate (tanh a), so a strong feature does not dominate its neighbourhood.
+            var weight = a.tanh();
+            // The inhibition acts against the mean field of the active units (not of the whole, mostly empty, canvas).
+            var mass = weight.sum([1, 2, 3], keepdim: true).clamp_min(1e-6);
             for (int i = 0; i < steps; i++)
             {
                 var sin = theta.sin();
                 var cos = theta.cos();
-                var s = nn.functional.conv2d(a * sin, coupling, padding: [pad, pad]);
-                var c = nn.functional.conv2d(a * cos, coupling, padding: [pad, pad]);
+                var ws = weight * sin;
+                var wc = weight * cos;
+                var s = nn.functional.conv2d(ws, coupling, padding: [pad, pad]) - inhibition * ws.sum([1, 2, 3], keepdim: true) / mass;
+                var c = nn.functional.conv2d(wc, coupling, padding: [pad, pad]) - inhibition * wc.sum([1, 2, 3], keepdim: true) / mass;
                 var drive = cos * s - sin * c;
                 if (Options.Variant == KomplexVariant.Feedback)
                 {
@@ -212,13 +234,8 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
     /// </summary>
     public static (Tensor Coherence, Tensor Separation) ObjectSynchrony(KomplexOutput output, Tensor masks)
     {
-        if (masks.dim() != 4 || masks.shape[1] != 2 || masks.shape[0] != output.Phases.shape[0])
-            throw new PhospheneException($"object masks must be B×2×S×S for the {output.Phases.shape[0]} images, got [{string.Join(", ", masks.shape)}]");
         using var scope = NewDisposeScope();
-        long h = output.Phases.shape[2], w = output.Phases.shape[3];
-        var m = nn.functional.adaptive_max_pool2d(masks, [h, w]);
-        var only = m * (1 - m.flip(1));                                     // exclude the shared pixels
-        var weight = output.Amplitude.unsqueeze(1) * only.unsqueeze(2);     // B×2×C×H×W
+        var weight = ObjectWeights(output, masks);
         var re = (weight * output.Phases.cos().unsqueeze(1)).sum([2, 3, 4]);
         var im = (weight * output.Phases.sin().unsqueeze(1)).sum([2, 3, 4]);
         var total = weight.sum([2, 3, 4]).clamp_min(1e-8);
@@ -227,6 +244,22 @@ public sealed class KomplexNet : nn.Module<Tensor, Tensor>
         var gap = psi.select(1, 0) - psi.select(1, 1);
         var separation = atan2(gap.sin(), gap.cos()).abs();
         return (coherence.MoveToOuterDisposeScope(), separation.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// How much each first-layer unit counts for each object: its amplitude inside the object's own pixels (masks
+    /// B×2×S×S max-pooled to the layer's H×W; pixels of both objects count for neither), 0 elsewhere. B×2×C×H×W.
+    /// </summary>
+    /// <exception cref="PhospheneException">Masks that are not B×2×S×S for the output's images.</exception>
+    public static Tensor ObjectWeights(KomplexOutput output, Tensor masks)
+    {
+        if (masks.dim() != 4 || masks.shape[1] != 2 || masks.shape[0] != output.Phases.shape[0])
+            throw new PhospheneException($"object masks must be B×2×S×S for the {output.Phases.shape[0]} images, got [{string.Join(", ", masks.shape)}]");
+        using var scope = NewDisposeScope();
+        long h = output.Phases.shape[2], w = output.Phases.shape[3];
+        var m = nn.functional.adaptive_max_pool2d(masks, [h, w]);
+        var only = m * (1 - m.flip(1));                                     // exclude the shared pixels
+        return (output.Amplitude.unsqueeze(1) * only.unsqueeze(2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

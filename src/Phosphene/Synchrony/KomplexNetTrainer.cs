@@ -40,6 +40,8 @@ public static class KomplexNetTrainer
         int batches = (int)(count / options.BatchSize + (count % options.BatchSize > 1 || count < options.BatchSize ? 1 : 0));
         long totalSteps = (long)batches * options.Epochs, step = 0, done = 0;
         var history = new List<EpochSummary>();
+        bool synchrony = net.Options.SynchronyWeight > 0 && net.Options.KuramotoSteps > 0 &&
+                         net.Options.Variant is KomplexVariant.Feedforward or KomplexVariant.Feedback;
         net.train();
         try
         {
@@ -57,8 +59,11 @@ public static class KomplexNetTrainer
                     var index = order.narrow(0, start, size);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRateAt(step, totalSteps);
                     optimizer.zero_grad();
-                    var logits = net.call(data.Images.index_select(0, index));
+                    var output = net.Run(data.Images.index_select(0, index));
+                    var logits = output.Logits;
                     var loss = Loss(logits, targets.index_select(0, index));
+                    if (synchrony)
+                        loss = loss + net.Options.SynchronyWeight * ObjectSynchronyLoss(output, data.Masks.index_select(0, index));
                     loss.backward();
                     optimizer.step();
                     double value = loss.item<float>();
@@ -92,6 +97,20 @@ public static class KomplexNetTrainer
     }
 
     /// <summary>
+    /// The object-synchrony loss: KuraNet's circular-moment group loss (<see cref="SynchronyLoss.CircularMoments(Tensor, Tensor)"/>)
+    /// on the first-layer phases, with the two objects as groups and each unit weighted by its amplitude inside its
+    /// object's own pixels (<see cref="KomplexNet.ObjectWeights"/>, held constant: the loss moves phases, not what is
+    /// seen). 0 when each object is locked to one phase and the two are in antiphase; at most 1. This is the synchrony
+    /// term the KomplexNet paper adds to the classification loss when it learns the coupling end to end.
+    /// </summary>
+    public static Tensor ObjectSynchronyLoss(KomplexOutput output, Tensor masks)
+    {
+        using var scope = NewDisposeScope();
+        var membership = KomplexNet.ObjectWeights(output, masks).detach().flatten(2).transpose(1, 2);   // B×N×2
+        return SynchronyLoss.CircularMoments(output.Phases.flatten(1).unsqueeze(0), membership).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Fraction of images whose two highest logits are exactly their two classes, on the images as given or with
     /// Gaussian noise of standard deviation <paramref name="noise"/> (seeded, clamped to [0, 1]), in batches of 256.
     /// </summary>
@@ -99,17 +118,29 @@ public static class KomplexNetTrainer
     public static double Accuracy(KomplexNet net, OverlappingObjectsDataset data, double noise = 0, int seed = 0)
     {
         CheckData(net, data, "test");
-        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var images = noise != 0 ? data.WithNoise(noise, seed) : data.Images;
-        long correct = 0;
-        for (long start = 0; start < data.Count; start += 256)
+        return Accuracy(net, noise != 0 ? data.WithNoise(noise, seed) : data.Images, data.Labels);
+    }
+
+    /// <summary>
+    /// Fraction of <paramref name="images"/> (float32 B×C×S×S, e.g. composites shifted out of the training
+    /// distribution: flipped, rotated) whose two highest logits are their two classes <paramref name="labels"/>
+    /// (int64 B×2), in batches of 256.
+    /// </summary>
+    /// <exception cref="PhospheneException">Labels that are not int64 B×2 for the images, or images the network does not take.</exception>
+    public static double Accuracy(KomplexNet net, Tensor images, Tensor labels)
+    {
+        if (labels.dim() != 2 || labels.shape[1] != 2 || labels.dtype != ScalarType.Int64 || images.dim() < 1 || labels.shape[0] != images.shape[0])
+            throw new PhospheneException($"labels must be int64 B×2 (two classes per image) for the {(images.dim() > 0 ? images.shape[0] : 0)} images, got {labels.dtype} [{string.Join(", ", labels.shape)}]");
+        using var noGrad = no_grad();
+        long correct = 0, count = images.shape[0];
+        for (long start = 0; start < count; start += 256)
         {
             using var batchScope = NewDisposeScope();
-            long size = Math.Min(256, data.Count - start);
-            correct += CountCorrect(net.call(images.narrow(0, start, size)), data.Labels.narrow(0, start, size));
+            long size = Math.Min(256, count - start);
+            correct += CountCorrect(net.call(images.narrow(0, start, size)), labels.narrow(0, start, size));
         }
-        return (double)correct / data.Count;
+        return (double)correct / count;
     }
 
     /// <summary>

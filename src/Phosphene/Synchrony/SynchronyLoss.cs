@@ -36,7 +36,28 @@ public static class SynchronyLoss
             throw new PhospheneException(
                 $"labels must be int64 B×N = {phases.shape[1]}×{phases.shape[2]} to match the phases, got {labels.dtype} [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
-        var (withinR, groupPhase, present) = GroupOrder(phases, labels, groups);
+        return CircularMoments(phases, nn.functional.one_hot(labels, groups).to_type(phases.dtype)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The circular-moment group loss of <see cref="CircularMoments(Tensor, Tensor, int)"/> with weighted membership:
+    /// oscillator n counts in group g with weight w_ng ≥ 0 (an oscillator may belong to no group, e.g. background, or
+    /// be weighted by its amplitude), so r_g and ψ_g are the weighted coherence and mean phase. Groups without weight in
+    /// a network are left out of that network's terms.
+    /// </summary>
+    /// <param name="phases">T×B×N phases.</param>
+    /// <param name="membership">B×N×G non-negative weights, G ≥ 2.</param>
+    /// <exception cref="PhospheneException">Shapes that do not match, or fewer than 2 groups.</exception>
+    public static Tensor CircularMoments(Tensor phases, Tensor membership)
+    {
+        CheckPhases(phases);
+        if (membership.dim() != 3 || membership.shape[0] != phases.shape[1] || membership.shape[1] != phases.shape[2] || !is_floating_point(membership))
+            throw new PhospheneException(
+                $"membership must be float B×N×G with B×N = {phases.shape[1]}×{phases.shape[2]} to match the phases, got {membership.dtype} [{string.Join(", ", membership.shape)}]");
+        int groups = (int)membership.shape[2];
+        if (groups < 2) throw new PhospheneException($"group synchrony needs at least 2 groups, got {groups}");
+        using var scope = NewDisposeScope();
+        var (withinR, groupPhase, present) = GroupOrder(phases, membership);
         var count = present.sum(-1).clamp_min(1);                                  // B
         var synch = 1 - (withinR * present).sum(-1) / count;                       // T×B
         var desynch = zeros_like(synch);
@@ -51,15 +72,15 @@ public static class SynchronyLoss
     }
 
     /// <summary>
-    /// Per group: coherence r_g and mean phase ψ_g (both T×B×G) and whether the group has members (B×G, float 0/1).
+    /// Per group: coherence r_g and mean phase ψ_g (both T×B×G) and whether the group has members (B×G, float 0/1),
+    /// for oscillators weighted into groups by <paramref name="membership"/> (B×N×G, e.g. one-hot labels).
     /// </summary>
-    public static (Tensor WithinCoherence, Tensor GroupPhase, Tensor Present) GroupOrder(Tensor phases, Tensor labels, int groups)
+    public static (Tensor WithinCoherence, Tensor GroupPhase, Tensor Present) GroupOrder(Tensor phases, Tensor membership)
     {
         using var scope = NewDisposeScope();
-        var oneHot = nn.functional.one_hot(labels, groups).to_type(phases.dtype);   // B×N×G
-        var size = oneHot.sum(1);                                                    // B×G
-        var c = einsum("tbn,bng->tbg", phases.cos(), oneHot) / size.clamp_min(1);
-        var s = einsum("tbn,bng->tbg", phases.sin(), oneHot) / size.clamp_min(1);
+        var size = membership.sum(1);                                                // B×G
+        var c = einsum("tbn,bng->tbg", phases.cos(), membership) / size.clamp_min(1e-12);
+        var s = einsum("tbn,bng->tbg", phases.sin(), membership) / size.clamp_min(1e-12);
         var r = (c * c + s * s + 1e-12).sqrt();
         var psi = atan2(s, c);
         return (r.MoveToOuterDisposeScope(), psi.MoveToOuterDisposeScope(), size.gt(0).to_type(phases.dtype).MoveToOuterDisposeScope());

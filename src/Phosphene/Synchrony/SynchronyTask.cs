@@ -91,7 +91,7 @@ public sealed class GlobalSynchronyTask(FrequencyDistribution? distribution = nu
 /// <summary>
 /// Clustering by synchrony (Ricci et al. 2021, §4.2): identical oscillators (ω = 0) placed at the points of a 2-D
 /// cloud, whose coordinates are the node features; the loss asks each cluster to lock and the clusters to spread
-/// apart (<see cref="SynchronyLoss.CircularMoments"/>).
+/// apart (<see cref="SynchronyLoss.CircularMoments(Tensor, Tensor, int)"/>).
 /// </summary>
 public sealed class ClusterSynchronyTask(PointCloudKind kind, int groups = 3, double noise = 0.05) : SynchronyTask
 {

@@ -48,11 +48,12 @@ public class KomplexNetTests
     }
 
     [Fact]
-    public void KuramotoStepsSynchroniseAnObjectThatRandomPhasesDoNot()
+    public void LocalCouplingSynchronisesAnObjectThatRandomPhasesDoNot()
     {
         using var scope = NewDisposeScope();
         var (image, masks) = OneObject();
-        var options = new KomplexNetOptions { Channels = 4, Classes = 3, KuramotoSteps = 60, StepSize = 2.0 };
+        // Local coupling alone (a lone object's own mean field is all the inhibition would push against).
+        var options = new KomplexNetOptions { Channels = 4, Classes = 3, KuramotoSteps = 60, StepSize = 2.0, GlobalInhibition = 0 };
         using var kuramoto = new KomplexNet(options, seed: 1);
         using var random = new KomplexNet(options with { Variant = KomplexVariant.ComplexWithoutKuramoto }, seed: 1);
         using (no_grad())
@@ -61,6 +62,33 @@ public class KomplexNetTests
             var (unsynced, _) = KomplexNet.ObjectSynchrony(random.Run(image), masks);
             Assert.True(synced[0, 0].item<float>() > 0.9, $"coherence with Kuramoto {synced[0, 0].item<float>()}");
             Assert.True(unsynced[0, 0].item<float>() < 0.5, $"coherence without {unsynced[0, 0].item<float>()}");
+        }
+    }
+
+    [Fact]
+    public void LocalPullAndGlobalInhibitionPutTwoDistantObjectsApart()
+    {
+        using var scope = NewDisposeScope();
+        // Two 6×6 squares in opposite corners of a 32×32 image, farther apart (on the 16×16 layer) than the 5×5
+        // coupling reaches: each locks through the local kernel, and the inhibition drives the two groups apart. Without
+        // it each locks to its own random phase: distance π/2 on average. 16 copies, each from other random phases.
+        var image = zeros(1, 1, 32, 32);
+        image[0, 0, 2..8, 2..8] = tensor(1f);
+        image[0, 0, 24..30, 24..30] = tensor(1f);
+        var masks = zeros(1, 2, 32, 32);
+        masks[0, 0, 2..8, 2..8] = tensor(1f);
+        masks[0, 1, 24..30, 24..30] = tensor(1f);
+        var options = new KomplexNetOptions { Channels = 4, Classes = 3, KuramotoSteps = 100, StepSize = 1.0, GlobalInhibition = 1 };
+        using var net = new KomplexNet(options, seed: 1);
+        using var local = new KomplexNet(options with { GlobalInhibition = 0 }, seed: 1);
+        using (no_grad())
+        {
+            var (coherence, separation) = KomplexNet.ObjectSynchrony(net.Run(image.repeat(16, 1, 1, 1)), masks.repeat(16, 1, 1, 1));
+            var (localCoherence, localSeparation) = KomplexNet.ObjectSynchrony(local.Run(image.repeat(16, 1, 1, 1)), masks.repeat(16, 1, 1, 1));
+            Assert.True(coherence.min().item<float>() > 0.9, $"coherence {coherence.min().item<float>()}");
+            Assert.True(localCoherence.min().item<float>() > 0.9, $"coherence without inhibition {localCoherence.min().item<float>()}");
+            Assert.True(separation.min().item<float>() > 3.0, $"distance with inhibition {separation.min().item<float>()}");
+            Assert.InRange(localSeparation.mean().item<float>(), 1.0, 2.2);
         }
     }
 
@@ -84,6 +112,60 @@ public class KomplexNetTests
             Assert.Throws<PhospheneException>(() => KomplexNet.ObjectSynchrony(any.Run(image), masks[.., 0])).Message);
     }
 
+    [Fact]
+    public void ObjectSynchronyLossIsZeroForObjectsLockedInAntiphaseAndOneHalfForOnePhase()
+    {
+        using var scope = NewDisposeScope();
+        // Two 8×8 objects overlapping on a 4-pixel-wide band of a 16×16 canvas; the layer is 8×8 with 3 channels.
+        var masks = zeros(1, 2, 16, 16);
+        masks[0, 0, 2..10, 2..10] = tensor(1f);
+        masks[0, 1, 6..14, 6..14] = tensor(1f);
+        var layer = nn.functional.adaptive_max_pool2d(masks, [8, 8]);
+        var amplitude = rand(1, 3, 8, 8) + 0.1;
+        // Ideal phases: 0.4 on the first object's own pixels, 0.4 + π on the second's, anything on shared ones.
+        var phases = (0.4 + Math.PI * layer[.., 1] * (1 - layer[.., 0])).unsqueeze(1).expand(1, 3, 8, 8)
+                   + 5 * layer[.., 0].unsqueeze(1) * layer[.., 1].unsqueeze(1) * rand(1, 3, 8, 8);
+        var ideal = new KomplexOutput(zeros(1, 10), amplitude, phases);
+        Assert.Equal(0, KomplexNetTrainer.ObjectSynchronyLoss(ideal, masks).item<float>(), 5);
+        var (coherence, separation) = KomplexNet.ObjectSynchrony(ideal, masks);
+        Assert.Equal(new[] { 1f, 1f }, coherence.data<float>().ToArray().Select(c => MathF.Round(c, 4)));
+        Assert.Equal(Math.PI, separation.item<float>(), 4);
+        var together = new KomplexOutput(zeros(1, 10), amplitude, full(1, 3, 8, 8, 0.4f));
+        Assert.Equal(0.5, KomplexNetTrainer.ObjectSynchronyLoss(together, masks).item<float>(), 5);
+        // The weights are the amplitudes on each object's own pixels: none on the shared band or the background.
+        var weights = KomplexNet.ObjectWeights(ideal, masks);
+        Assert.Equal(new long[] { 1, 2, 3, 8, 8 }, weights.shape);
+        Assert.Equal(0f, (weights[0, 0] * layer[0, 1]).abs().sum().item<float>());
+        Assert.Equal((amplitude[0] * (layer[0, 0] * (1 - layer[0, 1]))).sum().item<float>(), weights[0, 0].sum().item<float>(), 3);
+    }
+
+    [Fact]
+    public void TrainingWithTheSynchronyTermBindsEachObjectAndSeparatesTheTwo()
+    {
+        // Held-out composites: with the object-synchrony term the trained coupling locks each object's units
+        // together and puts the two objects far apart; trained on the labels alone, the phases stay as scattered
+        // as their random start (coherence of ~1/√n, distance ≈ π/2 on average).
+        using var train = Composites(1000, 7);
+        using var test = Composites(100, 8);
+        var options = new KomplexNetOptions { Channels = 4, KuramotoSteps = 8, ReadoutGrid = 2 };
+        var training = new TrainingOptions { Epochs = 3, BatchSize = 64, LearningRate = 5e-3, Seed = 1 };
+        (float Coherence, float Separation) Synchrony(KomplexNet net)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (coherence, separation) = KomplexNet.ObjectSynchrony(net.Run(test.Images), test.Masks);
+            return (coherence.mean().item<float>(), separation.mean().item<float>());
+        }
+        using var bound = new KomplexNet(options, seed: 2);
+        KomplexNetTrainer.Train(bound, train, training);
+        using var labelsOnly = new KomplexNet(options with { SynchronyWeight = 0 }, seed: 2);
+        KomplexNetTrainer.Train(labelsOnly, train, training);
+        var (coherence, separation) = Synchrony(bound);
+        var (plainCoherence, plainSeparation) = Synchrony(labelsOnly);
+        Assert.True(coherence > 0.3 && separation > 2.2, $"with the synchrony term: coherence {coherence}, distance {separation}");
+        Assert.True(plainCoherence < 0.15, $"labels only: coherence {plainCoherence}, distance {plainSeparation}");
+    }
+
     static OverlappingObjectsDataset Composites(int count, int seed)
     {
         using var source = Datasets.FashionMnist(DatasetSplit.Test);
@@ -98,7 +180,7 @@ public class KomplexNetTests
     {
         // 15 Adam steps on one batch of 16 composites: a working network fits them.
         using var data = Composites(16, 2);
-        using var net = new KomplexNet(Tiny, seed: 3);
+        using var net = new KomplexNet(Tiny with { SynchronyWeight = 0 }, seed: 3);
         var reports = new List<TrainingProgress>();
         var history = KomplexNetTrainer.Train(net, data, new TrainingOptions
         {
@@ -137,6 +219,10 @@ public class KomplexNetTests
         Assert.StartsWith("komplexnet-feedforward-", Path.GetFileName(first.CheckpointPath));
         Assert.Equal(first.Metadata.TestAccuracy, second.Metadata.TestAccuracy);
         Assert.Equal(KomplexNetTrainer.Accuracy(first.Net, test), second.Metadata.TestAccuracy);
+        // The images-and-labels form scores the same, whatever the order of each image's two classes.
+        Assert.Equal(second.Metadata.TestAccuracy, KomplexNetTrainer.Accuracy(second.Net, test.Images, test.Labels.flip(1)));
+        Assert.Equal("labels must be int64 B×2 (two classes per image) for the 16 images, got Int64 [16]",
+            Assert.Throws<PhospheneException>(() => KomplexNetTrainer.Accuracy(second.Net, test.Images, test.Labels[.., 0])).Message);
         using (no_grad())
         {
             using var a = first.Net.call(test.Images);
@@ -177,6 +263,10 @@ public class KomplexNetTests
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { ReadoutGrid = 0 })).Message);
         Assert.Equal("KomplexNet CouplingKernel = 4 is invalid: use an odd size",
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { CouplingKernel = 4 })).Message);
+        Assert.Equal("KomplexNet SynchronyWeight = -0.5 is invalid: use 0 or a positive number",
+            Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { SynchronyWeight = -0.5 })).Message);
+        Assert.Equal("KomplexNet GlobalInhibition = NaN is invalid: use a finite number",
+            Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { GlobalInhibition = double.NaN })).Message);
         using var data = Composites(8, 1);
         using var cache = new TempDirectory();
         Assert.Equal("the training data has 10 classes but the network predicts 3; build KomplexNet with Classes = 10",

@@ -64,6 +64,31 @@ public class KuraNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void WeightedMembershipGivesTheLabelsLossAndIgnoresUnweightedOscillators()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        var phases = rand(2, 3, 8, generator: generator) * (2 * Math.PI);       // T=2, B=3, N=8
+        var labels = randint(0, 3, [3, 8], generator: generator);
+        var oneHot = nn.functional.one_hot(labels, 3).to_type(ScalarType.Float32);
+        Assert.Equal(SynchronyLoss.CircularMoments(phases, labels, 3).item<float>(),
+                     SynchronyLoss.CircularMoments(phases, oneHot).item<float>(), 6);
+        // Two groups locked in antiphase: 0, whatever the phase of an oscillator in neither group (weight 0),
+        // and whatever the weights inside a locked group. Both groups at one phase: the first moment 4/4, over 1 + 1.
+        var two = tensor(new[] { 0.3f, 0.3f, 0.3f + (float)Math.PI, 0.3f + (float)Math.PI, 2.1f }).view(1, 1, 5);
+        var membership = tensor(new[] { 1f, 0f, 0.5f, 0f, 0f, 1f, 0f, 2f, 0f, 0f }).view(1, 5, 2);
+        Assert.Equal(0, SynchronyLoss.CircularMoments(two, membership).item<float>(), 5);
+        Assert.Equal(0.5, SynchronyLoss.CircularMoments(full(1, 1, 5, 0.3f), membership).item<float>(), 5);
+        // Half coherent first group (two oscillators a right angle apart, r = cos(π/4)) and a second group opposite its
+        // mean phase: ((1 − (cos(π/4) + 1)/2) + 0) / 2.
+        var half = tensor(new[] { 0f, (float)Math.PI / 2, 0f, (float)(Math.PI / 4 + Math.PI), 0f }).view(1, 1, 5);
+        var spread = tensor(new[] { 1f, 0f, 1f, 0f, 0f, 0f, 0f, 1f, 0f, 0f }).view(1, 5, 2);
+        Assert.Equal((1 - (Math.Cos(Math.PI / 4) + 1) / 2) / 2, SynchronyLoss.CircularMoments(half, spread).item<float>(), 5);
+        Assert.Equal("membership must be float B×N×G with B×N = 1×5 to match the phases, got Float32 [1, 4, 2]",
+            Assert.Throws<PhospheneException>(() => SynchronyLoss.CircularMoments(two, membership.narrow(1, 0, 4))).Message);
+    }
+
+    [Fact]
     public void PointCloudsAreSeededBalancedAndShaped()
     {
         using var a = PointClouds.Generate(PointCloudKind.Circles, 2, 100, noise: 0, seed: 4);
