@@ -47,6 +47,19 @@ public class KomplexNetTests
         return (image, masks);
     }
 
+    // An image of two white squares (top, left, side) on a side×side canvas and each square's mask.
+    static (Tensor Image, Tensor Masks) TwoSquares(int side, (int Top, int Left, int Side) first, (int Top, int Left, int Side) second)
+    {
+        var image = zeros(1, 1, side, side);
+        var masks = zeros(1, 2, side, side);
+        foreach (var (square, index) in new[] { (first, 0), (second, 1) })
+        {
+            masks[0, index].narrow(0, square.Top, square.Side).narrow(1, square.Left, square.Side).fill_(1f);
+            image[0, 0].narrow(0, square.Top, square.Side).narrow(1, square.Left, square.Side).fill_(1f);
+        }
+        return (image, masks);
+    }
+
     [Fact]
     public void LocalCouplingSynchronisesAnObjectThatRandomPhasesDoNot()
     {
@@ -72,12 +85,7 @@ public class KomplexNetTests
         // Two 6×6 squares in opposite corners of a 32×32 image, farther apart (on the 16×16 layer) than the 5×5
         // coupling reaches: each locks through the local kernel, and the inhibition drives the two groups apart. Without
         // it each locks to its own random phase: distance π/2 on average. 16 copies, each from other random phases.
-        var image = zeros(1, 1, 32, 32);
-        image[0, 0, 2..8, 2..8] = tensor(1f);
-        image[0, 0, 24..30, 24..30] = tensor(1f);
-        var masks = zeros(1, 2, 32, 32);
-        masks[0, 0, 2..8, 2..8] = tensor(1f);
-        masks[0, 1, 24..30, 24..30] = tensor(1f);
+        var (image, masks) = TwoSquares(32, (2, 2, 6), (24, 24, 6));
         var options = new KomplexNetOptions { Channels = 4, Classes = 3, KuramotoSteps = 100, StepSize = 1.0, GlobalInhibition = 1 };
         using var net = new KomplexNet(options, seed: 1);
         using var local = new KomplexNet(options with { GlobalInhibition = 0 }, seed: 1);
@@ -117,14 +125,13 @@ public class KomplexNetTests
     {
         using var scope = NewDisposeScope();
         // Two 8×8 objects overlapping on a 4-pixel-wide band of a 16×16 canvas; the layer is 8×8 with 3 channels.
-        var masks = zeros(1, 2, 16, 16);
-        masks[0, 0, 2..10, 2..10] = tensor(1f);
-        masks[0, 1, 6..14, 6..14] = tensor(1f);
+        var (_, masks) = TwoSquares(16, (2, 2, 8), (6, 6, 8));
         var layer = nn.functional.adaptive_max_pool2d(masks, [8, 8]);
-        var amplitude = rand(1, 3, 8, 8) + 0.1;
+        using var generator = new Generator(3);
+        var amplitude = rand(1, 3, 8, 8, generator: generator) + 0.1;
         // Ideal phases: 0.4 on the first object's own pixels, 0.4 + π on the second's, anything on shared ones.
         var phases = (0.4 + Math.PI * layer[.., 1] * (1 - layer[.., 0])).unsqueeze(1).expand(1, 3, 8, 8)
-                   + 5 * layer[.., 0].unsqueeze(1) * layer[.., 1].unsqueeze(1) * rand(1, 3, 8, 8);
+                   + 5 * layer[.., 0].unsqueeze(1) * layer[.., 1].unsqueeze(1) * rand(1, 3, 8, 8, generator: generator);
         var ideal = new KomplexOutput(zeros(1, 10), amplitude, phases);
         Assert.Equal(0, KomplexNetTrainer.ObjectSynchronyLoss(ideal, masks).item<float>(), 5);
         var (coherence, separation) = KomplexNet.ObjectSynchrony(ideal, masks);
