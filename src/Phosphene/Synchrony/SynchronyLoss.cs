@@ -73,6 +73,17 @@ public static class SynchronyLoss
 
     /// <summary>
     /// Per group: coherence r_g and mean phase ψ_g (both T×B×G) and whether the group has members (B×G, float 0/1),
+    /// for oscillators labelled by group (int64 B×N in [0, <paramref name="groups"/>)).
+    /// </summary>
+    public static (Tensor WithinCoherence, Tensor GroupPhase, Tensor Present) GroupOrder(Tensor phases, Tensor labels, int groups)
+    {
+        using var scope = NewDisposeScope();
+        var (r, psi, present) = GroupOrder(phases, nn.functional.one_hot(labels, groups).to_type(phases.dtype));
+        return (r.MoveToOuterDisposeScope(), psi.MoveToOuterDisposeScope(), present.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Per group: coherence r_g and mean phase ψ_g (both T×B×G) and whether the group has members (B×G, float 0/1),
     /// for oscillators weighted into groups by <paramref name="membership"/> (B×N×G, e.g. one-hot labels).
     /// </summary>
     public static (Tensor WithinCoherence, Tensor GroupPhase, Tensor Present) GroupOrder(Tensor phases, Tensor membership)

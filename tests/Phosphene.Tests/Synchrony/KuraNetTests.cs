@@ -73,6 +73,7 @@ public class KuraNetTests(ITestOutputHelper output)
         var oneHot = nn.functional.one_hot(labels, 3).to_type(ScalarType.Float32);
         Assert.Equal(SynchronyLoss.CircularMoments(phases, labels, 3).item<float>(),
                      SynchronyLoss.CircularMoments(phases, oneHot).item<float>(), 6);
+        Assert.True(SynchronyLoss.GroupOrder(phases, labels, 3).WithinCoherence.equal(SynchronyLoss.GroupOrder(phases, oneHot).WithinCoherence).all().item<bool>());
         // Two groups locked in antiphase: 0, whatever the phase of an oscillator in neither group (weight 0),
         // and whatever the weights inside a locked group. Both groups at one phase: the first moment 4/4, over 1 + 1.
         var two = tensor(new[] { 0.3f, 0.3f, 0.3f + (float)Math.PI, 0.3f + (float)Math.PI, 2.1f }).view(1, 1, 5);
