@@ -246,6 +246,36 @@ public class KomplexNetTests
     }
 
     [Fact]
+    public void NoTensorOutlivesTrainingOrScoring()
+    {
+        using var data = Composites(64, 9);
+        using var net = new KomplexNet(Tiny with { Variant = KomplexVariant.Feedback }, seed: 4);
+        var training = new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 3 };
+        void Round()
+        {
+            KomplexNetTrainer.Train(net, data, training);
+            KomplexNetTrainer.Accuracy(net, data, noise: 0.1);
+            using var noGrad = no_grad();
+            using var images = data.Images.narrow(0, 0, 8);
+            using var masks = data.Masks.narrow(0, 0, 8);
+            var output = net.Run(images);
+            var (coherence, separation) = KomplexNet.ObjectSynchrony(output, masks);
+            coherence.Dispose();
+            separation.Dispose();
+            KomplexNetTrainer.ObjectSynchronyLoss(output, masks).Dispose();
+            KomplexNet.PhaseMaps(output).Dispose();
+            output.Logits.Dispose();
+            output.Amplitude.Dispose();
+            output.Phases.Dispose();
+        }
+        Round();                                                                               // warm-up
+        long alive = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Round();
+        Round();
+        Assert.Equal(alive, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void EqualSeedsGiveEqualWeightsEvenWhenBuiltInParallel()
     {
         var nets = new KomplexNet[8];
