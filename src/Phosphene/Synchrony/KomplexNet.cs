@@ -41,7 +41,8 @@ public sealed record KomplexNetOptions
     public int ReadoutGrid { get; init; } = 3;
     /// <summary>Initial strength κ of the global inhibition (learned with the rest): each unit's phase is also pushed
     /// away from the layer's mean field, so groups that the local coupling locks drift apart rather than merge
-    /// (default 1; 0 starts with local coupling alone).</summary>
+    /// (default 1; 0 starts with local coupling alone). A lone object's own mean field is all it can push against: with
+    /// κ as large as the coupling kernel's sum it keeps that object from locking, so it pays off with two objects or more.</summary>
     public double GlobalInhibition { get; init; } = 1.0;
     /// <summary>Weight λ of the object-synchrony term in the training loss (<see cref="KomplexNetTrainer.ObjectSynchronyLoss"/>:
     /// each object's units in phase, the two objects apart), which uses the object masks, as the paper's end-to-end

@@ -57,6 +57,8 @@ public static class SynchronyLoss
         int groups = (int)membership.shape[2];
         if (groups < 2) throw new PhospheneException($"group synchrony needs at least 2 groups, got {groups}");
         using var scope = NewDisposeScope();
+        if (membership.numel() > 0 && membership.min().item<float>() < 0)
+            throw new PhospheneException("membership weights must be zero or positive; use 0 for an oscillator outside a group");
         var (withinR, groupPhase, present) = GroupOrder(phases, membership);
         var count = present.sum(-1).clamp_min(1);                                  // B
         var synch = 1 - (withinR * present).sum(-1) / count;                       // T×B

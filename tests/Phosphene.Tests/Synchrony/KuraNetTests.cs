@@ -87,6 +87,8 @@ public class KuraNetTests(ITestOutputHelper output)
         Assert.Equal((1 - (Math.Cos(Math.PI / 4) + 1) / 2) / 2, SynchronyLoss.CircularMoments(half, spread).item<float>(), 5);
         Assert.Equal("membership must be float B×N×G with B×N = 1×5 to match the phases, got Float32 [1, 4, 2]",
             Assert.Throws<PhospheneException>(() => SynchronyLoss.CircularMoments(two, membership.narrow(1, 0, 4))).Message);
+        Assert.Equal("membership weights must be zero or positive; use 0 for an oscillator outside a group",
+            Assert.Throws<PhospheneException>(() => SynchronyLoss.CircularMoments(two, -membership)).Message);
     }
 
     [Fact]
