@@ -7,6 +7,8 @@ const string Usage = """
            phosphene-kernel -f CONNECTION_FILE                 run the kernel (Jupyter starts it this way)
     """;
 
+// Before any cell can run a convolution: oneDNN reads its instruction-set cap once (see NativeRuntime).
+Phosphene.NativeRuntime.Configure();
 var log = Console.Error;
 if (args.Length >= 1 && args[0] == "install")
 {

@@ -22,7 +22,6 @@ public static class Evaluation
     {
         if (batchSize < 1) throw new PhospheneException($"batch size {batchSize} is invalid: it must be at least 1");
         CheckData(model, data, "evaluation");
-        NativeHeap.RetainFreedMemory();
         bool wasTraining = model.training;
         model.eval();
         try

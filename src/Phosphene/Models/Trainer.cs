@@ -31,8 +31,6 @@ public static class Trainer
         options ??= new TrainingOptions();
         options.Validate();
         Evaluation.CheckData(model, train, "training");
-        NativeHeap.RetainFreedMemory();
-
         long count = train.Count;
         int batchSize = options.BatchSize;
         int batches = (int)((count + batchSize - 1) / batchSize);

@@ -16,8 +16,6 @@ public abstract class ZooModel : nn.Module<Tensor, Tensor>
 {
     IReadOnlyList<string>? layerPaths;
 
-    static ZooModel() => NativeHeap.RetainFreedMemory();
-
     /// <summary>Creates the base; derived constructors build their submodules, then call <c>RegisterComponents()</c>.</summary>
     /// <param name="architecture">The zoo name, e.g. <c>cnn</c>.</param>
     /// <param name="hyperparameters">Validated hyper-parameters the model was built from.</param>

@@ -108,7 +108,6 @@ public static class ActivationCapture
         if (batchSize < 1) throw new PhospheneException($"batch size {batchSize} is invalid: it must be at least 1");
         if (inputs.dim() < 1 || inputs.shape[0] == 0) throw new PhospheneException("no inputs to capture activations for (N = 0)");
         var targets = layers.Distinct().Select(l => (Layer: l, Module: ResolveLayer(model, l))).ToArray();
-        NativeHeap.RetainFreedMemory();
         var pending = new Dictionary<string, Tensor>();
         var removers = new List<nn.HookableModule<Func<nn.Module<Tensor, Tensor>, Tensor, Tensor>,
             Func<nn.Module<Tensor, Tensor>, Tensor, Tensor, Tensor>>.HookRemover>();

@@ -95,8 +95,12 @@ public static class SynchronyLoss
         var c = einsum("tbn,bng->tbg", phases.cos(), membership) / size.clamp_min(1e-12);
         var s = einsum("tbn,bng->tbg", phases.sin(), membership) / size.clamp_min(1e-12);
         var r = (c * c + s * s + 1e-12).sqrt();
-        var psi = atan2(s, c);
-        return (r.MoveToOuterDisposeScope(), psi.MoveToOuterDisposeScope(), size.gt(0).to_type(phases.dtype).MoveToOuterDisposeScope());
+        var present = size.gt(0);
+        // An empty group's mean is (0, 0): atan2's gradient there is 0/0, and NaN times the zero weight the group gets
+        // downstream is still NaN, which reached every phase (KomplexNet training "diverged" when an object's own
+        // pixels had no amplitude). Its phase is 0 either way; (1, 0) keeps the gradient 0.
+        var psi = atan2(s, where(present, c, ones_like(c)));
+        return (r.MoveToOuterDisposeScope(), psi.MoveToOuterDisposeScope(), present.to_type(phases.dtype).MoveToOuterDisposeScope());
     }
 
     static void CheckPhases(Tensor phases)

@@ -92,6 +92,21 @@ public class KuraNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AGroupWithoutMembersLeavesTheGradientFinite()
+    {
+        // KomplexNet's object term: an object whose own pixels have no amplitude is an empty group in that image.
+        using var scope = NewDisposeScope();
+        var phases = tensor(new[] { 0.3f, 1.1f, 2.0f, 4.0f }).view(1, 1, 4).requires_grad_();
+        var membership = tensor(new[] { 1f, 0f, 1f, 0f, 0.5f, 0f, 0f, 0f }).view(1, 4, 2);   // group 1 is empty
+        var loss = SynchronyLoss.CircularMoments(phases, membership);
+        loss.backward();
+        Assert.True(phases.grad!.isfinite().all().item<bool>(), $"gradient {string.Join(", ", phases.grad!.data<float>().ToArray())}");
+        Assert.Equal(0, phases.grad![0, 0, 3].item<float>());                          // in no group: no gradient
+        Assert.True(phases.grad![0, 0, 0].abs().item<float>() > 1e-3);                 // the present group still pulls
+        Assert.Equal(0, SynchronyLoss.GroupOrder(phases, membership).GroupPhase[0, 0, 1].item<float>());   // as before
+    }
+
+    [Fact]
     public void PointCloudsAreSeededBalancedAndShaped()
     {
         using var a = PointClouds.Generate(PointCloudKind.Circles, 2, 100, noise: 0, seed: 4);

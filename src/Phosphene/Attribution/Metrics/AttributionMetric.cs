@@ -59,7 +59,6 @@ public abstract class AttributionMetric
         if (RequiresExplainer && explainer is null)
             throw new PhospheneException(
                 $"metric '{Name}' explains new inputs or models: pass the attribution method as the explainer (e.g. method.Attribute)");
-        NativeHeap.RetainFreedMemory();
         bool wasTraining = model.training;
         model.eval();
         try
@@ -101,7 +100,6 @@ public abstract class AttributionMetric
             return maps.Select((set, i) => Evaluate(model, inputs, targets, set, explainers?[i], progress, cancellation)).ToArray();
         if (BatchSize < 1) throw Invalid(nameof(BatchSize), BatchSize, "at least 1");
         Validate();
-        NativeHeap.RetainFreedMemory();
         bool wasTraining = model.training;
         model.eval();
         try

@@ -140,7 +140,6 @@ public sealed partial class ForGradCutoffSearch
             && cached.Sigmas.SequenceEqual(sigmas) && cached.ValidationHash == validationHash)
             return cached;
 
-        NativeHeap.RetainFreedMemory();
         using var scope = NewDisposeScope();
         bool wasTraining = model.training;
         model.eval();

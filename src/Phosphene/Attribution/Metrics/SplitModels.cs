@@ -129,7 +129,6 @@ public sealed class SplitModels : IDisposable
         if (batchSize < 1) throw new PhospheneException($"batch size {batchSize} is invalid: it must be at least 1");
         lock (results)
             if (results.TryGetValue(explainer, out var cached)) return cached;
-        NativeHeap.RetainFreedMemory();
         using var scope = NewDisposeScope();
         long n = Data.Count, h = Data.Images.shape[2], w = Data.Images.shape[3];
         var maps = zeros(K, n, h, w, ScalarType.Float32);
