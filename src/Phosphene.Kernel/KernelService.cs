@@ -259,63 +259,13 @@ public sealed class KernelService : ICellHost, IDisposable
     {
         try
         {
-            return RunSegments(code, count, token, isCurrent);
+            return MixedCellRunner.Run(code, _magics, new KernelCellPieces(_script, this, count, token, isCurrent), $"cell [{count}]");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Interrupted while compiling (Roslyn observes the token) or inside a magic: the user's interrupt, whatever threw.
             return new CellResult(ErrorReport.FromException(new CellInterruptedException()), false, null);
         }
-    }
-
-    private CellResult RunSegments(string code, int count, CancellationToken token, Func<bool> isCurrent)
-    {
-        var segments = MagicCell.Split(code);
-        if (segments.All(s => s.Kind == CellSegmentKind.Code))
-            return _script.Run(code, count, token, isCurrent);
-        if (segments.FirstOrDefault(s => s.InsideBlock) is { } nested)
-        {
-            var message = $"{nested.Text.Split(' ')[0]} on line {nested.FirstLine + 1} is inside a C# block; magics run between top-level statements: move it out of the {{ … }} block";
-            return new CellResult(new CellError("MagicError", message, [$"MagicError: {message}"]), false, null);
-        }
-        var context = new KernelMagicContext(_script, this, count, token, isCurrent);
-        var result = new CellResult(null, false, null);
-        for (var i = 0; i < segments.Count; i++)
-        {
-            var segment = segments[i];
-            if (segment.Kind == CellSegmentKind.Code)
-            {
-                result = _script.Run(new string('\n', segment.FirstLine) + segment.Text, count, token, isCurrent);
-                if (!result.Succeeded)
-                    return result;
-                continue;
-            }
-            object? value;
-            try
-            {
-                context.CodeLine = segment.Kind == CellSegmentKind.CellMagic ? segment.FirstLine + 1 : segment.FirstLine;
-                value = _magics.Run(segment.Text, segment.Body, context);
-            }
-            catch (MagicException e)
-            {
-                return new CellResult(new CellError("MagicError", e.Message, [$"MagicError: {e.Message}", $"   at cell [{count}], line {segment.FirstLine + 1}: {segment.Text}"]), false, null);
-            }
-            catch (SessionCodeException e)
-            {
-                return new CellResult(new CellError(e.ErrorName, e.Message, e.Traceback), false, null);
-            }
-            catch (Exception e) when (e is not ThreadInterruptedException and not OperationCanceledException)
-            {
-                var error = ErrorReport.FromException(e);
-                return new CellResult(error with { Traceback = [.. error.Traceback, $"   in {segment.Text} (cell [{count}], line {segment.FirstLine + 1})"] }, false, null);
-            }
-            var last = i == segments.Count - 1;
-            if (last)
-                result = new CellResult(null, value is not null, value);
-            else if (value is not null)
-                Display(value, null, update: false);
-        }
-        return result;
     }
 
     // `%name?` alone, or `%name --help` alone, shows the magic's usage in the pager, as IPython does.

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Phosphene.Notebook.Magics;
 using Phosphene.Synchrony;
 using TorchSharp;
 

@@ -1,7 +1,6 @@
 using Phosphene.Attribution;
 using Phosphene.Attribution.Metrics;
 using Phosphene.Imaging;
-using Phosphene.Models;
 using Phosphene.Notebook.Display;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,15 +24,15 @@ public sealed class AttributeMagic : Magic
     protected override void Declare(MagicDeclaration d)
     {
         var methods = string.Join("; ", AttributionMethods.Describe().Select(m => $"{m.Name} ({m.Family}: {m.Defaults})"));
-        d.Required<object>("model", "The classifier: any module mapping N×C×H×W to N×K, or a zoo TrainedModel.");
-        d.Required<Tensor>("inputs", "Images N×C×H×W (float32), e.g. {x[..8]}.");
-        d.Option<Tensor?>("targets", null, "Class per input (int64 N), e.g. {y[..8]}; default the predicted classes.");
+        d.Option(ValueKinds.Model, "model", "The classifier: any module mapping N×C×H×W to N×K, or a zoo TrainedModel.", required: true);
+        d.Option(ValueKinds.Images, "inputs", "Images N×C×H×W (float32), e.g. {x[..8]}.", required: true);
+        d.Option(ValueKinds.Tensor, "targets", "Class per input (int64 N), e.g. {y[..8]}; default the predicted classes.");
         d.Option<IReadOnlyList<string>>("methods", ["saliency"], $"Methods, comma-separated. Available: {methods}.");
         d.Option<IReadOnlyList<string>>("metrics", [], $"Metrics to score every method with: {string.Join(", ", AttributionMetrics.Names)}.");
-        d.Option("forgrad", "", "FORGrad low-pass of the white-box maps: 'auto' (cutoff search) or a cutoff sigma; default off.");
+        d.Option<double?>("forgrad", 0, "FORGrad low-pass of the white-box maps: 0 (off), auto (cutoff search) or a cutoff sigma.", min: 0);
         d.Option("layer", "", "Layer path for grad-cam and grad-cam-pp, e.g. features.6; default the last convolution.");
         d.Option("head", "logit", "The explained score: the target's logit, softmax or log-softmax.", choices: ["logit", "softmax", "log-softmax"]);
-        d.Option("batch-size", 64, "Largest batch of every forward pass.");
+        d.Option("batch-size", 64, "Largest batch of every forward pass.", min: 1);
         d.Option("seed", 0L, "Seed of every random choice.");
         d.Option("colormap", "magma", "Colormap of the heatmaps.", choices: Colormap.Names);
         d.Option<IReadOnlyList<string>>("classes", [], "Class names for the labels, e.g. {test.ClassNames}; default class numbers.");
@@ -42,35 +41,17 @@ public sealed class AttributeMagic : Magic
     /// <inheritdoc />
     public override object? Run(MagicInvocation invocation, IMagicContext context)
     {
-        var model = invocation.Get<object>("model") switch
-        {
-            TrainedModel trained => trained.Model,
-            nn.Module<Tensor, Tensor> module => module,
-            var other => throw new MagicException(
-                $"%attribute: option '--model' must be a module mapping N×C×H×W to N×K (or a TrainedModel), got {other?.GetType().Name ?? "null"}"),
-        };
-        var inputs = invocation.Get<Tensor>("inputs");
-        var targets = invocation.Get<Tensor?>("targets");
-        string forgrad = invocation.Get<string>("forgrad").Trim();
-        double? sigma = null;
-        if (forgrad.Length > 0 && forgrad != "auto")
-        {
-            if (!double.TryParse(forgrad, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || !(value > 0))
-                throw new MagicException($"%attribute: option '--forgrad' takes 'auto' or a positive cutoff sigma, got '{forgrad}'");
-            sigma = value;
-        }
-        int batchSize = invocation.Get<int>("batch-size");
-        if (batchSize < 1) throw new MagicException($"%attribute: option '--batch-size' must be at least 1, got {batchSize}");
-        string layer = invocation.Get<string>("layer");
         var classes = invocation.GetList<string>("classes");
+        var forgrad = invocation.Get<double?>("forgrad");
+        var layer = invocation.Get<string>("layer");
         var comparison = new AttributionComparison
         {
             Methods = invocation.GetList<string>("methods"),
             Metrics = invocation.GetList<string>("metrics"),
-            ForGradAuto = forgrad == "auto",
-            ForGradSigma = sigma,
+            ForGradAuto = forgrad is null,
+            ForGradSigma = forgrad is > 0 ? forgrad : null,
             Layer = layer.Length == 0 ? null : layer,
-            BatchSize = batchSize,
+            BatchSize = invocation.Get<int>("batch-size"),
             Seed = invocation.Get<long>("seed"),
             Head = OutputHead.FromName(invocation.Get<string>("head")),
             ClassNames = classes.Count == 0 ? null : classes,
@@ -80,7 +61,8 @@ public sealed class AttributeMagic : Magic
 
         using var progress = ProgressDisplay.Show(context, "attribute");
         var relay = progress.Adapt<AttributionProgress>(p => (p.Done, p.Total, p.Method));
-        var result = comparison.Run(model, inputs, targets, relay, context.CancellationToken);
+        var result = comparison.Run(invocation.Get<nn.Module<Tensor, Tensor>>("model"), invocation.Get<ImageInputs>("inputs").Images,
+                                    invocation.Get<Tensor?>("targets"), relay, context.CancellationToken);
         result.Colormap = Colormap.Named(invocation.Get<string>("colormap"));
         return result;
     }

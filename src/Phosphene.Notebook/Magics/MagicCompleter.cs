@@ -62,14 +62,15 @@ public static class MagicCompleter
         IEnumerable<string> candidates;
         if (word.StartsWith('-'))
         {
-            var options = (subcommand?.Options ?? []).Concat(declaration.Options).Where(o => !o.IsPositional).Select(o => "--" + o.Name)
+            var options = declaration.OptionsOf(subcommand).Where(o => !o.IsPositional).Select(o => "--" + o.Name)
                 .Append("--as").Append("--help");
             candidates = options.Where(o => o.StartsWith(word, StringComparison.Ordinal)).Distinct();
         }
         else if (previous.Count > 0 && previous[^1].Text.StartsWith("--", StringComparison.Ordinal)
-                 && ((subcommand?.Find(previous[^1].Text[2..]) ?? declaration.Find(previous[^1].Text[2..])) is { IsFlag: false, Choices: { } choices }))
+                 && declaration.OptionsOf(subcommand).FirstOrDefault(o => o.Name == previous[^1].Text[2..]) is { IsFlag: false } valued
+                 && (valued.Choices ?? (valued.Kind is { Words.Count: > 0 } k ? k.Words : null) ?? (valued.AcceptsAuto ? ["auto"] : null)) is { } choices)
         {
-            candidates = choices.Where(c => c.StartsWith(word, StringComparison.Ordinal));
+            candidates = choices.Concat(valued.Aliases.Keys).Distinct().Where(c => c.StartsWith(word, StringComparison.Ordinal));
         }
         else if (subcommand is null && previous.Count == 0 && declaration.Subcommands.Count > 0)
         {
@@ -78,7 +79,7 @@ public static class MagicCompleter
         else
         {
             return word.Length == 0
-                ? new MagicCompletions(cursor, cursor, (subcommand?.Options ?? []).Concat(declaration.Options).Where(o => !o.IsPositional).Select(o => "--" + o.Name).ToList())
+                ? new MagicCompletions(cursor, cursor, declaration.OptionsOf(subcommand).Where(o => !o.IsPositional).Select(o => "--" + o.Name).ToList())
                 : null;
         }
         return new MagicCompletions(lineStart + wordStart, cursor, candidates.ToList());

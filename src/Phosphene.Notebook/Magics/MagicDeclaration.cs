@@ -26,16 +26,33 @@ public class MagicOptionSet
 
     /// <summary>Declares <c>--name value</c> of type <typeparamref name="T"/>.</summary>
     /// <param name="name">Kebab-case name without dashes, e.g. <c>batch-size</c>.</param>
-    /// <param name="defaultValue">The value when the option is not given.</param>
+    /// <param name="defaultValue">The value when the option is not given (null for a nullable number: <c>auto</c>).</param>
     /// <param name="help">One sentence for <c>--help</c>.</param>
     /// <param name="choices">For text options: the accepted words (enums list theirs automatically).</param>
-    /// <param name="required">True when the magic cannot run without it (the default is then unused).</param>
-    public MagicOptionSet Option<T>(string name, T defaultValue, string help, IReadOnlyList<string>? choices = null, bool required = false)
-        => Add(new MagicOption(CheckName(name), typeof(T), defaultValue, help, isFlag: false, required, choices, positional: false));
+    /// <param name="required">True when the magic (or this form of it) cannot run without it.</param>
+    /// <param name="min">Numbers: smallest accepted value.</param>
+    /// <param name="max">Numbers: largest accepted value.</param>
+    /// <param name="above">Numbers: values must be greater than this.</param>
+    /// <param name="below">Numbers: values must be less than this.</param>
+    /// <param name="aliases">Enums: extra words for members, shown in place of their names (<c>rk4</c>).</param>
+    public MagicOptionSet Option<T>(string name, T defaultValue, string help, IReadOnlyList<string>? choices = null, bool required = false,
+                                    double? min = null, double? max = null, double? above = null, double? below = null,
+                                    IReadOnlyDictionary<string, T>? aliases = null)
+        => Add(new MagicOption(CheckName(name), typeof(T), defaultValue, help, isFlag: false, required, choices, positional: false,
+                               Limits(min, max, above, below), aliases?.ToDictionary(a => a.Key, a => (object)a.Value!)));
 
     /// <summary>Declares a required <c>--name value</c> of type <typeparamref name="T"/> (no default).</summary>
-    public MagicOptionSet Required<T>(string name, string help, IReadOnlyList<string>? choices = null)
-        => Add(new MagicOption(CheckName(name), typeof(T), default(T), help, isFlag: false, required: true, choices, positional: false));
+    public MagicOptionSet Required<T>(string name, string help, IReadOnlyList<string>? choices = null,
+                                      double? min = null, double? max = null, double? above = null, double? below = null)
+        => Add(new MagicOption(CheckName(name), typeof(T), default(T), help, isFlag: false, required: true, choices, positional: false,
+                               Limits(min, max, above, below)));
+
+    /// <summary>
+    /// Declares <c>--name value</c> of a value <paramref name="kind"/> (a model, images, a table, …): when not given,
+    /// the kind's reading of <paramref name="defaultWord"/> (e.g. <c>all</c>), or null.
+    /// </summary>
+    public MagicOptionSet Option(MagicValueKind kind, string name, string help, bool required = false, string? defaultWord = null)
+        => Add(new MagicOption(CheckName(name), kind.ValueType, defaultWord, help, isFlag: false, required, null, positional: false, kind: kind));
 
     /// <summary>Declares a flag <c>--name</c> (false when absent, true when present).</summary>
     public MagicOptionSet Flag(string name, string help)
@@ -44,6 +61,9 @@ public class MagicOptionSet
     /// <summary>Declares a positional argument (written without <c>--name</c>), filled in declaration order.</summary>
     public MagicOptionSet Argument<T>(string name, string help, T defaultValue = default!, bool required = false, IReadOnlyList<string>? choices = null)
         => Add(new MagicOption(CheckName(name), typeof(T), defaultValue, help, isFlag: false, required, choices, positional: true));
+
+    private static MagicLimits? Limits(double? min, double? max, double? above, double? below)
+        => min is null && max is null && above is null && below is null ? null : new MagicLimits(min, max, above, below);
 
     /// <summary>The option called <paramref name="name"/>, if declared.</summary>
     public MagicOption? Find(string name) => _options.FirstOrDefault(o => o.Name == name);
@@ -70,7 +90,10 @@ public class MagicOptionSet
     private static Regex KebabName() => KebabPattern;
 }
 
-/// <summary>One subcommand of a magic (<c>%probe fit …</c>): its name, help and its own options.</summary>
+/// <summary>
+/// One form of a magic with its own options: a subcommand (<c>%probe similarity …</c>), or the bare form written
+/// without a subcommand (<see cref="MagicDeclaration.Bare"/>, whose <see cref="Name"/> is empty).
+/// </summary>
 public sealed class MagicSubcommand : MagicOptionSet
 {
     internal MagicSubcommand(string name, string help)
@@ -79,7 +102,7 @@ public sealed class MagicSubcommand : MagicOptionSet
         Help = help;
     }
 
-    /// <summary>The subcommand's name.</summary>
+    /// <summary>The subcommand's name; empty for the bare form.</summary>
     public string Name { get; }
 
     /// <summary>One sentence for <c>--help</c>.</summary>
@@ -87,8 +110,9 @@ public sealed class MagicSubcommand : MagicOptionSet
 }
 
 /// <summary>
-/// Everything a magic accepts: options shared by all its subcommands, the subcommands with their own options, and
-/// the body. Built once by <see cref="Magic.Declare"/>.
+/// Everything a magic accepts: options shared by all its forms (declared on the declaration itself), the options of
+/// the bare form (<see cref="Bare"/>: only without a subcommand), the subcommands with their own options, and the
+/// body. An option required in one form is required there only. Built once by <see cref="Magic.Declare"/>.
 /// </summary>
 public sealed class MagicDeclaration : MagicOptionSet
 {
@@ -99,6 +123,21 @@ public sealed class MagicDeclaration : MagicOptionSet
 
     /// <summary>When true, a subcommand must be given; when false, the magic also runs with none.</summary>
     public bool SubcommandRequired { get; set; } = true;
+
+    /// <summary>The options of the bare form (no subcommand); declaring any makes a subcommand optional.</summary>
+    public MagicSubcommand BareForm { get; } = new("", "");
+
+    /// <summary>Declares the options that apply only when no subcommand is given (and makes a subcommand optional).</summary>
+    public MagicDeclaration Bare(Action<MagicSubcommand> declare)
+    {
+        SubcommandRequired = false;
+        declare(BareForm);
+        return this;
+    }
+
+    /// <summary>The options of a form: the subcommand's (or the bare form's) own, then the shared ones.</summary>
+    public IReadOnlyList<MagicOption> OptionsOf(MagicSubcommand? subcommand)
+        => (subcommand ?? BareForm).Options.Concat(Options).ToList();
 
     /// <summary>What follows the options: nothing, C# code, or text.</summary>
     public MagicBodyKind Body { get; private set; }

@@ -55,6 +55,16 @@ public sealed class MagicInvocation
         return (T)MagicValues.Coerce(value, typeof(T), $"--{name}")!;
     }
 
+    /// <summary>How errors name this form of the magic: <c>%probe</c>, <c>%probe similarity</c>.</summary>
+    public string Form => (IsCell ? "%%" : "%") + Magic.Name + (Subcommand is null ? "" : " " + Subcommand);
+
+    /// <summary>
+    /// The error for a check no declaration can express (options that exclude each other, a value that must fit
+    /// another): <c>throw invocation.Error("give either '--features' or '--model', not both")</c> reads
+    /// <c>%probe: give either …</c>.
+    /// </summary>
+    public MagicException Error(string message) => new($"{Form}: {message}");
+
     /// <summary>True when a list option's values or the flag were given on the line (not just defaulted).</summary>
     public bool IsGiven(string name) => _given.Contains(name);
 

@@ -1,35 +1,5 @@
 namespace Phosphene.Notebook.Magics;
 
-/// <summary>The start of a magic line: <c>%name</c> or <c>%%name</c>, optionally followed by <c>?</c>.</summary>
-internal sealed record MagicHeader(bool IsCell, string Name, int NameStart, int NameEnd, bool HelpSuffix, int RestStart)
-{
-    /// <summary>Reads the header of <paramref name="line"/>; null when the line does not start with % and a name.</summary>
-    public static MagicHeader? Read(string line)
-    {
-        var i = 0;
-        while (i < line.Length && char.IsWhiteSpace(line[i]))
-            i++;
-        if (i >= line.Length || line[i] != '%')
-            return null;
-        i++;
-        var isCell = i < line.Length && line[i] == '%';
-        if (isCell)
-            i++;
-        var nameStart = i;
-        while (i < line.Length && (char.IsLetterOrDigit(line[i]) || line[i] is '-' or '_'))
-            i++;
-        if (i == nameStart || !char.IsLetter(line[nameStart]))
-            return null;
-        var nameEnd = i;
-        var help = i < line.Length && line[i] == '?';
-        if (help)
-            i++;
-        if (i < line.Length && !char.IsWhiteSpace(line[i]))
-            return null;
-        return new MagicHeader(isCell, line[nameStart..nameEnd], nameStart, nameEnd, help, i);
-    }
-}
-
 /// <summary>A parsed magic line: either an invocation to run or a request for the magic's usage.</summary>
 internal sealed record ParsedMagic(Magic Magic, MagicInvocation? Invocation, bool HelpRequested);
 
@@ -65,15 +35,13 @@ internal static class MagicParser
             return new ParsedMagic(magic, null, true);
 
         var index = 0;
-        string? subcommandName = null;
-        MagicOptionSet scope = declaration;
+        MagicSubcommand? subcommand = null;
         if (declaration.Subcommands.Count > 0)
         {
             var first = index < tokens.Count ? tokens[index] : null;
             if (first is { Kind: MagicTokenKind.Bare } && !first.Text.StartsWith("--", StringComparison.Ordinal) && declaration.FindSubcommand(first.Text) is { } found)
             {
-                subcommandName = found.Name;
-                scope = found;
+                subcommand = found;
                 index++;
             }
             else if (declaration.SubcommandRequired)
@@ -85,8 +53,9 @@ internal static class MagicParser
                     : $"{written} has no subcommand '{word}'{Suggestions.DidYouMean(word, names)} (subcommands: {string.Join(", ", names)})");
             }
         }
-
-        var available = scope == declaration ? declaration.Options.ToList() : scope.Options.Concat(declaration.Options).ToList();
+        var subcommandName = subcommand?.Name;
+        var form = subcommandName is null ? written : $"{written} {subcommandName}";
+        var available = declaration.OptionsOf(subcommand);
         var values = new Dictionary<string, object?>();
         var given = new HashSet<string>();
         string? bindAs = null;
@@ -123,11 +92,9 @@ internal static class MagicParser
                 {
                     var names = available.Where(o => !o.IsPositional).Select(o => o.Name).Append("as").Append("help");
                     var suggestion = Suggestions.Closest(name, names);
-                    var elsewhere = subcommandName is null ? declaration.Subcommands.FirstOrDefault(s => s.Find(name) is { IsPositional: false }) : null;
-                    throw new MagicException($"{written}{(subcommandName is null ? "" : " " + subcommandName)} has no option '--{name}'"
-                        + (suggestion is null ? "" : $"; did you mean '--{suggestion}'?")
-                        + (elsewhere is null ? "" : $" ('--{name}' belongs to the subcommand: {written} {elsewhere.Name} --{name} …)")
-                        + $" (see {written}{(subcommandName is null ? "" : " " + subcommandName)} --help)");
+                    throw new MagicException($"{form} has no option '--{name}'"
+                        + (suggestion is null ? "" : $"; did you mean '--{suggestion}'?") + Elsewhere(declaration, subcommand, name, written)
+                        + $" (see {form} --help)");
                 }
                 if (given.Contains(option.Name))
                     throw new MagicException($"{written}: option '--{option.Name}' is given twice; give it once");
@@ -174,7 +141,7 @@ internal static class MagicParser
                 body = line[token.Start..].Trim();
                 break;
             }
-            throw new MagicException($"{written}{(subcommandName is null ? "" : " " + subcommandName)}: unexpected '{line[token.Start..token.End]}'"
+            throw new MagicException($"{form}: unexpected '{line[token.Start..token.End]}'"
                 + (positionals.Count == 0 ? "; options are written --name value" : $"; it takes {positionals.Count} argument(s): {string.Join(" ", positionals)}")
                 + $" (see {written} --help)");
         }
@@ -184,14 +151,23 @@ internal static class MagicParser
             if (values.ContainsKey(option.Name))
                 continue;
             if (option.Required)
-                throw new MagicException($"{written}{(subcommandName is null ? "" : " " + subcommandName)} needs {(option.IsPositional ? $"the argument <{option.Name}>" : $"--{option.Name} {option.ValueSyntax}")}: {option.Help}");
-            values[option.Name] = option.Default;
+                throw new MagicException($"{form} needs {(option.IsPositional ? $"the argument <{option.Name}>" : $"--{option.Name} {option.ValueSyntax}")}: {option.Help}");
+            values[option.Name] = MagicValues.DefaultOf(option, form);
         }
         if (declaration.Body == MagicBodyKind.Code && string.IsNullOrWhiteSpace(body))
             throw new MagicException(header.IsCell
                 ? $"{written} needs {declaration.BodyName} in the cell below the magic line"
                 : $"{written} needs {declaration.BodyName} after the options, e.g. {written} {(magic.Name.StartsWith("time", StringComparison.Ordinal) ? "Math.Sqrt(2)" : "…")}");
         return new ParsedMagic(magic, new MagicInvocation(magic, header.IsCell, line, subcommandName, values, given, body, bindAs), false);
+    }
+
+    // Where an option that this form lacks is declared instead: another subcommand, or the bare form.
+    private static string Elsewhere(MagicDeclaration declaration, MagicSubcommand? current, string name, string written)
+    {
+        if (current is not null && declaration.BareForm.Find(name) is { IsPositional: false })
+            return $" ('--{name}' belongs to {written} without a subcommand)";
+        var other = declaration.Subcommands.FirstOrDefault(s => s != current && s.Find(name) is { IsPositional: false });
+        return other is null ? "" : $" ('--{name}' belongs to the subcommand: {written} {other.Name} --{name} …)";
     }
 
     private static bool IsHelp(MagicToken token) => token.Kind == MagicTokenKind.Bare && token.Text == "--help";

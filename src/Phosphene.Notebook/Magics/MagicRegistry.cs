@@ -81,14 +81,25 @@ public sealed class MagicRegistry
     /// <c>--help</c> / <c>?</c>; null shows nothing. A non-null result is bound to <c>_</c> and, with <c>--as NAME</c>,
     /// to <c>NAME</c>.
     /// </summary>
-    /// <exception cref="MagicException">The line does not parse against the magic's declaration; nothing ran.</exception>
+    /// <exception cref="MagicException">
+    /// The line does not parse against the magic's declaration (nothing ran), or the work refused its settings or data:
+    /// every <see cref="PhospheneException"/> of the core is reported as <c>%name [subcommand]: message</c>.
+    /// </exception>
     public object? Run(string line, string? cellBody, IMagicContext context)
     {
         var parsed = MagicParser.Parse(this, line, cellBody, context);
         if (parsed.HelpRequested)
             return new MagicUsage(parsed.Magic);
         var invocation = parsed.Invocation!;
-        var result = parsed.Magic.Run(invocation, context);
+        object? result;
+        try
+        {
+            result = parsed.Magic.Run(invocation, context);
+        }
+        catch (PhospheneException e) when (e is not MagicException)
+        {
+            throw new MagicException($"{invocation.Form}: {e.Message}", e);
+        }
         if (invocation.BindAs is { } name)
             context.SetVariable(name, result);
         if (result is not null)

@@ -34,22 +34,10 @@ internal static class MagicTokenizer
             if (i >= text.Length)
                 return tokens;
             var start = i;
-            var depth = 0;
-            char quote = '\0';
-            for (; i < text.Length; i++)
-            {
-                var c = text[i];
-                if (quote != '\0')
-                {
-                    if (c == '\\') i++;
-                    else if (c == quote) quote = '\0';
-                    continue;
-                }
-                if (c is '"' or '\'') quote = c;
-                else if (c == '{') depth++;
-                else if (c == '}') depth--;
-                else if (char.IsWhiteSpace(c) && depth <= 0) break;
-            }
+            var stop = MagicScanner.Scan(text, start, (c, level) => char.IsWhiteSpace(c) && level <= 0);
+            i = stop.Index;
+            var quote = stop.OpenQuote;
+            var depth = stop.Depth;
             if (!lenient && quote != '\0')
                 throw new MagicException($"unterminated {(quote == '"' ? "double" : "single")} quote in '{text[start..].Trim()}'; close it with {quote}");
             if (!lenient && depth > 0)
@@ -62,41 +50,11 @@ internal static class MagicTokenizer
     public static MagicToken Classify(string raw, int start)
     {
         var end = start + raw.Length;
-        if (raw.Length >= 2 && raw[0] == '{' && raw[^1] == '}' && ClosingBrace(raw) == raw.Length - 1)
+        if (raw.Length >= 2 && raw[0] == '{' && raw[^1] == '}' && MagicScanner.ClosingBrace(raw) == raw.Length - 1)
             return new MagicToken(MagicTokenKind.Braced, raw[1..^1].Trim(), start, end);
-        if (raw.Length >= 2 && raw[0] is '"' or '\'' && raw[^1] == raw[0] && ClosingQuote(raw) == raw.Length - 1)
+        if (raw.Length >= 2 && raw[0] is '"' or '\'' && raw[^1] == raw[0] && MagicScanner.ClosingQuote(raw) == raw.Length - 1)
             return new MagicToken(MagicTokenKind.Quoted, Unescape(raw[1..^1]), start, end);
         return new MagicToken(MagicTokenKind.Bare, raw, start, end);
-    }
-
-    private static int ClosingBrace(string raw)
-    {
-        var depth = 0;
-        char quote = '\0';
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var c = raw[i];
-            if (quote != '\0')
-            {
-                if (c == '\\') i++;
-                else if (c == quote) quote = '\0';
-                continue;
-            }
-            if (c is '"' or '\'') quote = c;
-            else if (c == '{') depth++;
-            else if (c == '}' && --depth == 0) return i;
-        }
-        return -1;
-    }
-
-    private static int ClosingQuote(string raw)
-    {
-        for (var i = 1; i < raw.Length; i++)
-        {
-            if (raw[i] == '\\') i++;
-            else if (raw[i] == raw[0]) return i;
-        }
-        return -1;
     }
 
     private static string Unescape(string text)

@@ -58,8 +58,15 @@ public sealed class MagicUsage
                     text.AppendLine(Line(option));
             }
         }
+        if (d.BareForm.Options.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Options without a subcommand (%{magic.Name} --…):");
+            foreach (var option in d.BareForm.Options)
+                text.AppendLine(Line(option));
+        }
         text.AppendLine();
-        text.AppendLine(d.Subcommands.Count > 0 ? "Options of every subcommand:" : "Options:");
+        text.AppendLine(d.Subcommands.Count > 0 ? "Options of every form:" : "Options:");
         foreach (var option in d.Options.Where(o => !o.IsPositional))
             text.AppendLine(Line(option));
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--as name",-24}Bind the result to a session variable (the last result is also _).");
@@ -67,6 +74,10 @@ public sealed class MagicUsage
         text.AppendLine();
         text.AppendLine();
         text.Append("Values: numbers, start:stop[:step] ranges, a,b,c lists, \"quoted text\", a session variable's name, or a C# expression in braces {x[..8]}.");
+        var kinds = d.Subcommands.Prepend(d.BareForm).SelectMany(s => s.Options).Concat(d.Options)
+            .Select(o => o.Kind).OfType<MagicValueKind>().Distinct().ToList();
+        foreach (var kind in kinds)
+            text.Append(CultureInfo.InvariantCulture, $"\n  {kind.Name,-24}{kind.Description}");
         return text.ToString();
     }
 
@@ -85,14 +96,15 @@ public sealed class MagicUsage
     private static string Line(MagicOption option)
     {
         var head = option.IsPositional ? $"<{option.Name}>" : option.IsFlag ? $"--{option.Name}" : $"--{option.Name} {option.ValueSyntax}";
-        var tail = option.Required ? " (required)" : option.IsFlag || option.Default is null ? "" : $" (default {FormatDefault(option.Default)})";
+        var tail = option.Required ? " (required)" : option.AcceptsAuto && option.Default is null ? " (default auto)"
+            : option.IsFlag || option.Default is null ? "" : $" (default {FormatDefault(option.Default, option)})";
         return head.Length >= 24 ? $"  {head}\n  {"",-24}{option.Help}{tail}" : $"  {head,-24}{option.Help}{tail}";
     }
 
-    private static string FormatDefault(object value) => value switch
+    private static string FormatDefault(object value, MagicOption option) => value switch
     {
         string s => $"\"{s}\"",
-        Enum e => MagicValues.Kebab(e.ToString()),
+        Enum e => option.Aliases.FirstOrDefault(a => a.Value.Equals(e)).Key ?? MagicValues.Kebab(e.ToString()),
         System.Collections.IEnumerable sequence => string.Join(",", sequence.Cast<object?>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

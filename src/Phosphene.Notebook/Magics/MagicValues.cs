@@ -56,54 +56,69 @@ internal static class MagicValues
         return null;
     }
 
-    private static bool IsNumber(Type type)
+    /// <summary>True for the number types options may have.</summary>
+    public static bool IsNumber(Type type)
         => type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(float) || type == typeof(double) || type == typeof(decimal);
+
+    /// <summary>True for the whole-number types.</summary>
+    public static bool IsInteger(Type type) => type == typeof(int) || type == typeof(long) || type == typeof(short);
+
+    /// <summary>The value of <paramref name="option"/> when it is not given: its default (a kind reads its default word).</summary>
+    public static object? DefaultOf(MagicOption option, string form)
+        => option.Kind is { } kind && option.Default is string word ? kind.FromWord(word, $"{form}: option '--{option.Name}'") : option.Default;
 
     /// <summary>Parses the token given for <paramref name="option"/>.</summary>
     public static object? Parse(MagicToken token, MagicOption option, IMagicContext context, string magic)
     {
         var what = option.IsPositional ? $"{magic}: argument <{option.Name}>" : $"{magic}: option '--{option.Name}'";
-        return ParseAs(token.Kind, token.Text, option.Type, option, context, what);
+        try
+        {
+            return ParseAs(token.Kind, token.Text, option.Type, option, context, what, item: false);
+        }
+        catch (PhospheneException e) when (e is not MagicException)
+        {
+            // A kind's word or value that the core refuses (a bad grid:HxW, a CSV file that does not parse).
+            throw new MagicException($"{what}: {e.Message}", e);
+        }
     }
 
-    private static object? ParseAs(MagicTokenKind kind, string text, Type type, MagicOption option, IMagicContext context, string what)
+    private static object? ParseAs(MagicTokenKind kind, string text, Type type, MagicOption option, IMagicContext context, string what, bool item)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (option.Kind is { } valueKind && !item)
+            return ParseKind(kind, text, valueKind, option, context, what);
         if (kind == MagicTokenKind.Braced)
         {
-            object? value;
-            try
+            var value = Evaluate(text, context, what);
+            if (value is null)
             {
-                value = context.Evaluate(text);
+                if (option.AcceptsNull && !item)
+                    return null;
+                throw new MagicException($"{what} expects {(item ? "items that are " : "")}{Article(option.ValueSyntax)}, got null" + (item ? " in the list" : ""));
             }
-            catch (SessionCodeException e)
-            {
-                throw new MagicException($"{what}: the expression {{{text}}} failed: {e.Message}");
-            }
-            return Coerce(value, type, what);
+            return Checked(Coerce(value, type, what), option, what);
         }
 
         if (ElementType(type) is { } element)
         {
             if (kind == MagicTokenKind.Bare && IsIdentifier(text) && !IsNumber(element) && context.TryGetVariable(text, out var variable)
                 && variable is IEnumerable and not string)
-                return Coerce(variable, type, what);
+                return Checked(Coerce(variable, type, what), option, what);
             var items = kind == MagicTokenKind.Quoted ? [new MagicToken(MagicTokenKind.Quoted, text, 0, 0)] : SplitList(text, what);
             var values = new List<object?>();
-            foreach (var item in items)
+            foreach (var token in items)
             {
-                if (item.Kind == MagicTokenKind.Bare && IsNumber(element) && item.Text.Contains(':'))
+                if (token.Kind == MagicTokenKind.Bare && IsNumber(element) && token.Text.Contains(':'))
                 {
-                    var range = ParseRange(item.Text, what);
-                    values.AddRange(element == typeof(int) || element == typeof(long) || element == typeof(short)
-                        ? range.IntValues().Select(v => (object?)v) : range.Values().Select(v => (object?)v));
+                    var range = ParseRange(token.Text, what);
+                    values.AddRange(IsInteger(element) ? range.IntValues().Select(v => (object?)v) : range.Values().Select(v => (object?)v));
                 }
                 else
                 {
-                    values.Add(ParseAs(item.Kind, item.Text, element, option, context, what));
+                    values.Add(ParseAs(token.Kind, token.Text, element, option, context, what, item: true));
                 }
             }
-            return Coerce(values, type, what);
+            return Checked(Coerce(values, type, what), option, what);
         }
 
         if (type == typeof(string))
@@ -112,19 +127,10 @@ internal static class MagicValues
                 throw new MagicException($"{what} accepts {string.Join(", ", choices.Select(c => $"'{c}'"))}, not '{text}'{Suggestions.DidYouMean(text, choices)}");
             return text;
         }
+        if (type.IsEnum && option.AcceptsAuto && text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return null;
         if (type.IsEnum)
-        {
-            var names = Enum.GetNames(type);
-            var match = names.FirstOrDefault(n => Kebab(n) == text || string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
-            if (match is null)
-            {
-                if (kind == MagicTokenKind.Bare && IsIdentifier(text) && context.TryGetVariable(text, out var variable) && variable?.GetType() == type)
-                    return variable;
-                var choices = names.Select(Kebab).ToArray();
-                throw new MagicException($"{what} accepts {string.Join(", ", choices.Select(c => $"'{c}'"))}, not '{text}'{Suggestions.DidYouMean(text, choices)}");
-            }
-            return Enum.Parse(type, match);
-        }
+            return ParseEnum(kind, text, type, option, context, what);
         if (type == typeof(MagicRange))
         {
             if (kind == MagicTokenKind.Bare && IsIdentifier(text))
@@ -133,11 +139,13 @@ internal static class MagicValues
         }
         if (IsNumber(type))
         {
+            if (option.AcceptsAuto && text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+                return null;
             if (kind == MagicTokenKind.Bare && TryParseNumber(text, out var number))
-                return Coerce(number, type, what);
+                return Checked(Coerce(number, type, what, option), option, what);
             if (kind == MagicTokenKind.Bare && IsIdentifier(text))
-                return Coerce(Variable(text, type, context, what), type, what);
-            throw new MagicException($"{what} expects {Article(Describe(type))}, got '{text}'; write a number such as 3 or 0.5, a variable's name, or a C# expression in braces");
+                return Checked(Coerce(Variable(text, type, context, what), type, what, option), option, what);
+            throw new MagicException($"{what} expects {Article(option.ValueSyntax)}, got '{text}'; write a number such as 3 or 0.5{(option.AcceptsAuto ? ", auto" : "")}, a variable's name, or a C# expression in braces");
         }
         if (type == typeof(bool))
         {
@@ -148,16 +156,69 @@ internal static class MagicValues
             throw new MagicException($"{what} expects true or false, got '{text}'");
         }
 
-        // Any other type (a tensor, a model, a dataset): a name is a session variable. An object option takes a
-        // variable when the name is one, else the word itself (magics with word-or-value options rely on this).
+        // Any other type (a result bound with --as, a dataset): a name is a session variable.
         if (kind == MagicTokenKind.Bare && IsIdentifier(text) && (type != typeof(object) || context.TryGetVariable(text, out _)))
             return Coerce(Variable(text, type, context, what), type, what);
         if (type == typeof(object))
             return kind == MagicTokenKind.Bare && TryParseNumber(text, out var literal) ? literal : text;
-        throw new MagicException($"{what} expects {Article(Describe(type))}: give a session variable's name or a C# expression in braces, e.g. {{{Example(type)}}}; got '{text}'");
+        throw new MagicException($"{what} expects {Article(Describe(type))}: give a session variable's name or a C# expression in braces, e.g. {{my{type.Name}}}; got '{text}'");
     }
 
-    private static string Example(Type type) => $"my{type.Name}";
+    // A value of a registered kind: an expression's value or a session variable resolved by the kind, else a word it reads.
+    private static object? ParseKind(MagicTokenKind kind, string text, MagicValueKind valueKind, MagicOption option, IMagicContext context, string what)
+    {
+        if (kind == MagicTokenKind.Braced)
+        {
+            var value = Evaluate(text, context, what);
+            return value is null && option.AcceptsNull ? null : valueKind.Resolve(value, what);
+        }
+        if (kind == MagicTokenKind.Bare && IsIdentifier(text) && context.TryGetVariable(text, out var variable))
+            return valueKind.Resolve(variable, what);
+        if (valueKind.FromWord(text, what) is { } word)
+            return word;
+        var names = context.Variables.Select(v => v.Name);
+        throw new MagicException($"{what} expects {valueKind.Description}: give a session variable's name or a C# expression in braces; "
+                                 + $"'{text}' is not a session variable{Suggestions.DidYouMean(text, names)}");
+    }
+
+    private static object? Evaluate(string text, IMagicContext context, string what)
+    {
+        try
+        {
+            return context.Evaluate(text);
+        }
+        catch (SessionCodeException e)
+        {
+            throw new MagicException($"{what}: the expression {{{text}}} failed: {e.Message}");
+        }
+    }
+
+    private static object ParseEnum(MagicTokenKind kind, string text, Type type, MagicOption option, IMagicContext context, string what)
+    {
+        if (option.Aliases.TryGetValue(text, out var aliased))
+            return aliased;
+        var match = Enum.GetNames(type).FirstOrDefault(n => Kebab(n) == text || string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
+        if (match is not null)
+            return Enum.Parse(type, match);
+        if (kind == MagicTokenKind.Bare && IsIdentifier(text) && context.TryGetVariable(text, out var variable) && variable?.GetType() == type)
+            return variable;
+        var choices = option.Choices ?? [];
+        throw new MagicException($"{what} accepts {string.Join(", ", choices.Select(c => $"'{c}'"))}, not '{text}'{Suggestions.DidYouMean(text, choices.Concat(option.Aliases.Keys))}");
+    }
+
+    // Numbers (alone or in a list) within the option's limits and its type's range.
+    private static object? Checked(object? value, MagicOption option, string what)
+    {
+        var type = Nullable.GetUnderlyingType(option.Type) ?? option.Type;
+        var element = ElementType(type) ?? type;
+        element = Nullable.GetUnderlyingType(element) ?? element;
+        if (!IsNumber(element))
+            return value;
+        foreach (var number in value is IEnumerable sequence ? sequence.Cast<object?>() : [value])
+            if (number is not null)
+                MagicLimits.Check(Convert.ToDouble(number, CultureInfo.InvariantCulture), element, option, what);
+        return value;
+    }
 
     private static object? Variable(string name, Type type, IMagicContext context, string what)
     {
@@ -167,8 +228,12 @@ internal static class MagicValues
         throw new MagicException($"{what} expects {Article(Describe(type))}, but '{name}' is not a session variable{Suggestions.DidYouMean(name, names)}");
     }
 
-    /// <summary>Converts an evaluated value to <paramref name="type"/>, or throws a <see cref="MagicException"/> saying what was expected.</summary>
-    public static object? Coerce(object? value, Type type, string what)
+    /// <summary>
+    /// Converts an evaluated value to <paramref name="type"/>, or throws a <see cref="MagicException"/> saying what
+    /// was expected. Numbers convert only without loss and within the target type's range (and
+    /// <paramref name="option"/>'s limits, when given).
+    /// </summary>
+    public static object? Coerce(object? value, Type type, string what, MagicOption? option = null)
     {
         if (type == typeof(object))
             return value;
@@ -182,17 +247,14 @@ internal static class MagicValues
         if (target.IsInstanceOfType(value))
             return value;
         if (IsNumber(target) && value is IConvertible && IsNumber(value.GetType()))
-        {
-            var converted = Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-            if (Convert.ToDouble(converted, CultureInfo.InvariantCulture) != Convert.ToDouble(value, CultureInfo.InvariantCulture))
-                throw new MagicException($"{what} expects {Article(Describe(target))}, got {Convert.ToString(value, CultureInfo.InvariantCulture)}");
-            return converted;
-        }
+            return ConvertNumber(value, target, what, option);
         if (target == typeof(MagicRange) && value is IConvertible && IsNumber(value.GetType()))
             throw new MagicException($"{what} expects a range start:stop[:step], got {value}");
         if (ElementType(target) is { } element && value is IEnumerable sequence and not string)
         {
-            var items = sequence.Cast<object?>().Select(v => Coerce(v, element, what)).ToList();
+            var items = sequence.Cast<object?>().Select(v => v is null && !(Nullable.GetUnderlyingType(element) is not null)
+                ? throw new MagicException($"{what} expects a list of {Describe(element)} without nulls, got a null item")
+                : Coerce(v, element, what, option)).ToList();
             var array = Array.CreateInstance(element, items.Count);
             for (var i = 0; i < items.Count; i++)
                 array.SetValue(items[i], i);
@@ -200,9 +262,24 @@ internal static class MagicValues
                 return array;
             return Activator.CreateInstance(target, array);
         }
-        if (ElementType(target) is { } single && Coerce(value, single, what) is var one)
-            return Coerce(new[] { one }, target, what);
+        if (ElementType(target) is { } single && Coerce(value, single, what, option) is var one)
+            return Coerce(new[] { one }, target, what, option);
         throw new MagicException($"{what} expects {Article(Describe(target))}, got {Article(value.GetType().Name)} ({Summarize(value)})");
+    }
+
+    // A number to another number type: checked against the target's range (the standard limits message) and for loss.
+    private static object ConvertNumber(object value, Type target, string what, MagicOption? option)
+    {
+        var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+        var limits = MagicLimits.Of(target, option?.Limits);
+        if (!limits.Contains(number) || IsInteger(target) && number != Math.Floor(number))
+            MagicLimits.Check(number, target, option ?? new MagicOption("value", target, null, "", false, false, null, false), what);
+        if (value is long exact && target == typeof(long))
+            return exact;
+        var converted = Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+        if (target != typeof(float) && target != typeof(decimal) && Convert.ToDouble(converted, CultureInfo.InvariantCulture) != number)
+            throw new MagicException($"{what} expects {Article(Describe(target))}, got {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+        return converted;
     }
 
     private static string Summarize(object value)
@@ -211,7 +288,7 @@ internal static class MagicValues
         return text.Length > 40 ? text[..40] + "…" : text;
     }
 
-    private static string Article(string noun) => noun.Length > 0 && "aeiouAEIOU".Contains(noun[0]) ? $"an {noun}" : $"a {noun}";
+    public static string Article(string noun) => noun.Length > 0 && "aeiouAEIOU".Contains(noun[0]) ? $"an {noun}" : $"a {noun}";
 
     public static bool TryParseNumber(string text, out object number)
     {
@@ -252,29 +329,13 @@ internal static class MagicValues
     private static List<MagicToken> SplitList(string text, string what)
     {
         var items = new List<MagicToken>();
-        var start = 0;
-        var depth = 0;
-        char quote = '\0';
-        for (var i = 0; i <= text.Length; i++)
+        for (var start = 0; start <= text.Length;)
         {
-            var c = i < text.Length ? text[i] : ',';
-            if (quote != '\0')
-            {
-                if (c == '\\') i++;
-                else if (c == quote) quote = '\0';
-                continue;
-            }
-            if (c is '"' or '\'') quote = c;
-            else if (c == '{') depth++;
-            else if (c == '}') depth--;
-            else if (c == ',' && depth == 0)
-            {
-                var item = text[start..i];
-                if (item.Length == 0)
-                    throw new MagicException($"{what}: the list '{text}' has an empty item; write items separated by single commas, e.g. 1,2,3");
-                items.Add(MagicTokenizer.Classify(item, 0));
-                start = i + 1;
-            }
+            var end = MagicScanner.Scan(text, start, (c, depth) => c == ',' && depth == 0).Index;
+            if (end == start)
+                throw new MagicException($"{what}: the list '{text}' has an empty item; write items separated by single commas, e.g. 1,2,3");
+            items.Add(MagicTokenizer.Classify(text[start..end], 0));
+            start = end + 1;
         }
         return items;
     }

@@ -1,7 +1,7 @@
 namespace Phosphene.Attribution;
 
 /// <summary>
-/// The registry of attribution methods by name (the names of <c>%attribute --methods</c>), each created with its
+/// The registry of attribution methods by name (the method names the <c>%attribute</c> magic takes), each created with its
 /// published defaults.
 /// </summary>
 public static class AttributionMethods

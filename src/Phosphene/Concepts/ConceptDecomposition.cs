@@ -85,7 +85,7 @@ public abstract class ConceptDecomposition : IDisposable
             throw new PhospheneException($"{Method}: the activations contain NaN or infinite values");
         if (RequiresNonNegativeActivations && a.min().item<double>() < 0)
             throw new PhospheneException(
-                $"{Method} needs non-negative activations, but the minimum is {a.min().item<double>():G4}; split after a ReLU, or use --method semi-nmf for signed activations");
+                $"{Method} needs non-negative activations, but the minimum is {a.min().item<double>():G4}; split after a ReLU, or use the method semi-nmf for signed activations");
         var (u, w) = FitCore(a, cancellation);
         coefficients?.Dispose();
         bank?.Dispose();

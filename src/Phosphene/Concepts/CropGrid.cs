@@ -42,7 +42,7 @@ public sealed class CropGrid
     public IReadOnlyList<(int Top, int Left)> Positions(int height, int width)
     {
         if (height < Patch || width < Patch)
-            throw new PhospheneException($"images of {height}×{width} pixels are smaller than the {Patch}-pixel patch; use a smaller --patch");
+            throw new PhospheneException($"images of {height}×{width} pixels are smaller than the {Patch}-pixel patch; use a smaller patch (CraftOptions.Patch)");
         var rows = Starts(height);
         var cols = Starts(width);
         var list = new List<(int, int)>(rows.Count * cols.Count);

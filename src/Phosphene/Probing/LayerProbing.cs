@@ -36,9 +36,9 @@ public static class LayerProbing
             string Gib(long b) => (b / (double)(1L << 30)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
             throw new PhospheneException(
                 $"layer '{tooLarge[0]}' gives {count}×{bytes[tooLarge[0]] / sizeof(float) / count} float32 features ({Gib(bytes[tooLarge[0]])} GiB), " +
-                $"over the memory budget of {Gib(options.MemoryBudget)} GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA " +
-                "in front of the probe (--pca k: the layer is then streamed to a float32 file and reduced from there), pool it " +
-                "(--pool avg or grid:k), probe fewer inputs, or raise the budget");
+                $"over the memory budget of {Gib(options.MemoryBudget)} GiB (ProbingOptions.MemoryBudget); reduce it with a PCA " +
+                "in front of the probe (Probe.PcaComponents: the layer is then streamed to a float32 file and reduced from there), pool it " +
+                "(ProbingOptions.Pooling: average or grid), probe fewer inputs, or raise the budget");
         }
         if (distinct.Sum(l => bytes[l]) <= options.MemoryBudget)
         {

@@ -23,7 +23,7 @@ namespace Phosphene.Attribution.Metrics;
 /// ⌈√((H/2)² + (W/2)²)⌉, where every frequency is kept (for 28×28: 1–8, 10, 12, …, 20). <see cref="Search(nn.Module{Tensor, Tensor}, string, AttributionFunction, Tensor, Tensor, string?, IProgress{MetricProgress}?, CancellationToken)"/>
 /// reuses a cached result only when its metric name, grid and validation data (by content hash) equal this search's,
 /// and otherwise searches again and replaces it; <see cref="Cached"/> and <see cref="CachedSigma"/> return whatever
-/// was chosen last for the model and method (what <c>--forgrad auto</c> needs). The metric's other settings are not
+/// was chosen last for the model and method (what the automatic FORGrad cutoff of <c>%attribute</c> needs). The metric's other settings are not
 /// part of the key: set <see cref="UseCache"/> to false to force a new search.
 /// </remarks>
 public sealed partial class ForGradCutoffSearch

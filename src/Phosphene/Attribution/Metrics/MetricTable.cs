@@ -15,7 +15,7 @@ public sealed record ExplainedMethod(string Name, Tensor Maps, AttributionFuncti
 /// <summary>
 /// Several metrics of several attribution methods on the same inputs: every score as <c>Scores[metric][method]</c>,
 /// the full results, the time each took, and the best method per metric by the metric's direction. This is what the
-/// <c>%attribute --metrics ...</c> magic shows as a table.
+/// <c>%attribute</c> magic shows as a table of the metrics it was asked for.
 /// </summary>
 public sealed class MetricTable
 {
