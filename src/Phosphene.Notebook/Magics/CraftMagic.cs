@@ -51,7 +51,7 @@ public sealed class CraftMagic : Magic
         d.Option("concepts", 10, "Number of concepts r.");
         d.Option("patch", 0, "Crop side in pixels (0: half the shorter image side).");
         d.Option("stride", 0, "Crop stride in pixels (0: 0.8 × patch).");
-        d.Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Methods);
+        d.Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Names);
         d.Option("importance", "sobol", "Importance estimator.", choices: ["sobol", "gradient-input"]);
         d.Option("designs", 32, "Sobol base designs.");
         d.Option("sequence", "sobol", "Low-discrepancy sequence of the Sobol masks.", choices: ["sobol", "halton"]);
@@ -88,7 +88,7 @@ public sealed class CraftMagic : Magic
             Concepts = Positive(invocation, "concepts"),
             Patch = invocation.Get<int>("patch") is > 0 and var p ? p : null,
             Stride = invocation.Get<int>("stride") is > 0 and var s ? s : null,
-            Method = invocation.Get<string>("method"),
+            Decomposition = invocation.Get<string>("method"),
             Importance = invocation.Get<string>("importance") == "sobol" ? ImportanceMethod.Sobol : ImportanceMethod.GradientInput,
             Designs = Positive(invocation, "designs"),
             Sequence = invocation.Get<string>("sequence") == "halton" ? DesignSequence.Halton : DesignSequence.Sobol,

@@ -118,7 +118,7 @@ public class NmfTests
         Assert.Equal("nmf with 3 concepts needs at least 3 rows, got 2; use fewer concepts or more images",
             Assert.Throws<PhospheneException>(() => nmf.Fit(ones(2, 5))).Message);
         Assert.Equal("l1 ratio must be in [0, 1], got 2", Assert.Throws<PhospheneException>(() => new Nmf(3, l1Ratio: 2)).Message);
-        Assert.Equal("unknown decomposition method 'nmff'; did you mean 'nmf'? (methods: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
+        Assert.Equal("unknown decomposition 'nmff'; did you mean 'nmf'? (decompositions: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
             Assert.Throws<PhospheneException>(() => ConceptDecomposition.Create("nmff", 3)).Message);
     }
 
