@@ -54,8 +54,7 @@ static class AttributionBenchmark
         var sharp = new Dictionary<string, Timing>();
         foreach (var name in names)
         {
-            var method = AttributionMethods.Create(name);
-            method.BatchSize = batchSize;
+            var method = AttributionMethods.Create(name, new MethodSettings { BatchSize = batchSize });
             double[] sums;
             using (var warm = method.Attribute(model, x, y)) // warm-up on the measured batch, as the peer
                 sums = warm.sum([1L, 2L]).to_type(ScalarType.Float64).data<double>().ToArray();

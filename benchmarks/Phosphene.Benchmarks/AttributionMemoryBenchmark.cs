@@ -23,7 +23,7 @@ static class AttributionMemoryBenchmark
         var methodNames = options.Get("methods", "saliency,integrated-gradients,occlusion").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var metricNames = options.Get("metrics", "deletion,insertion,mu-fidelity").Split(',', StringSplitOptions.RemoveEmptyEntries);
         foreach (var m in metricNames) AttributionMetrics.Find(m);                // fail early on a misspelt name
-        var methods = methodNames.Select(AttributionMethods.Create).ToArray();
+        var methods = methodNames.Select(name => AttributionMethods.Create(name)).ToArray();
 
         using var train = Datasets.FashionMnist(DatasetSplit.Train);
         using var test = Datasets.FashionMnist(DatasetSplit.Test);

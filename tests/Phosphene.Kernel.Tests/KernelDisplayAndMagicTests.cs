@@ -163,11 +163,7 @@ public class KernelDisplayAndMagicTests : IClassFixture<KernelFixture>
     {
         var request = _kernel.Submit("%timeit --runs 1000 --loops 1000000 Math.Sqrt(2)");
         Thread.Sleep(1000);
-        _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
-        _kernel.Reply(Channel.Control);
-        var reply = _kernel.Reply(Channel.Shell, TimeSpan.FromSeconds(10));
-        Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
-        _kernel.Outputs(request);
+        _kernel.Interrupt(request);
         Assert.Equal("2", (string?)Result("1 + 1")["data"]!["text/plain"]);
     }
 

@@ -123,6 +123,21 @@ public sealed class KernelProcess : IDisposable
         ["allow_stdin"] = false, ["stop_on_error"] = true,
     });
 
+    /// <summary>
+    /// Interrupts the running <paramref name="request"/>: sends interrupt_request, checks the control reply and that the
+    /// cell ended with a CellInterruptedException, drains its outputs and returns its shell reply.
+    /// </summary>
+    public JupyterMessage Interrupt(JupyterMessage request)
+    {
+        Send(Channel.Control, "interrupt_request", new JsonObject());
+        Assert.Equal("interrupt_reply", Reply(Channel.Control).MessageType);
+        var reply = Reply(Channel.Shell, TimeSpan.FromSeconds(10));
+        Assert.Equal("error", (string?)reply.Content["status"]);
+        Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
+        Outputs(request);
+        return reply;
+    }
+
     /// <summary>Runs <paramref name="code"/>; returns the execute_reply and the iopub messages between busy and idle.</summary>
     public (JupyterMessage Reply, List<JupyterMessage> Outputs) Execute(string code)
     {

@@ -92,12 +92,7 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
         while (!outputs.Any(m => m.MessageType == "stream"))
             outputs.Add(_kernel.NextOutput(request));
         Thread.Sleep(200);
-        _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
-        Assert.Equal("interrupt_reply", _kernel.Reply(Channel.Control).MessageType);
-        var reply = _kernel.Reply(Channel.Shell);
-        Assert.Equal("error", (string?)reply.Content["status"]);
-        Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
-        _kernel.Outputs(request);
+        _kernel.Interrupt(request);
 
         var (next, nextOutputs) = _kernel.Execute("spins > 0");
         Assert.Equal("ok", (string?)next.Content["status"]);
@@ -109,11 +104,7 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     {
         var request = _kernel.Submit("System.Threading.Thread.Sleep(60_000);");
         Thread.Sleep(1000);
-        _kernel.Send(Channel.Control, "interrupt_request", new JsonObject());
-        _kernel.Reply(Channel.Control);
-        var reply = _kernel.Reply(Channel.Shell, TimeSpan.FromSeconds(10));
-        Assert.Equal("CellInterruptedException", (string?)reply.Content["ename"]);
-        _kernel.Outputs(request);
+        _kernel.Interrupt(request);
         Assert.Equal("ok", (string?)_kernel.Execute("1").Reply.Content["status"]);
     }
 

@@ -61,7 +61,7 @@ public sealed class ConceptFormatters : IFormatterSet
         ArgumentNullException.ThrowIfNull(craft);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture,
-            $"<div class=\"phosphene-craft\"><p><b>CRAFT</b> · class {craft.ClassIndex} · {craft.ConceptCount} {craft.Decomposition.Method} concepts at <code>{Encode(craft.Split.Layer)}</code> · {craft.Boxes.Count} crops ({craft.Grid.Patch}px, stride {craft.Grid.Stride}) · reconstruction error {craft.ReconstructionError:G4} · importance: {(craft.Options.Importance == ImportanceMethod.Sobol ? $"Sobol total indices ({craft.Options.Designs} {(craft.Options.Sequence == DesignSequence.Halton ? "Halton" : "Sobol")} designs)" : "Gradient × Input")}</p>");
+            $"<div class=\"phosphene-craft\"><p><b>CRAFT</b> · class {craft.ClassIndex} · {craft.ConceptCount} {craft.Decomposition.Name} concepts at <code>{Encode(craft.Split.Layer)}</code> · {craft.Boxes.Count} crops ({craft.Grid.Patch}px, stride {craft.Grid.Stride}) · reconstruction error {craft.ReconstructionError:G4} · importance: {(craft.Options.Importance == ImportanceMethod.Sobol ? $"Sobol total indices ({craft.Options.Designs} {(craft.Options.Sequence == DesignSequence.Halton ? "Halton" : "Sobol")} designs)" : "Gradient × Input")}</p>");
         html.Append(ImportanceChart(craft.Importances, craft.ConceptsByImportance, $"Concept importance for class {craft.ClassIndex}"));
         html.Append(Gallery(craft, 8));
         html.Append("</div>");

@@ -60,7 +60,7 @@ public sealed class CraftMagic : Magic
     // The factorisation settings shared by concept extraction and plain decomposition.
     static MagicOptionSet Factorisation(MagicOptionSet form) => form
         .Option("concepts", 10, "Number of concepts r.", min: 1)
-        .Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Methods);
+        .Option("method", "nmf", "Decomposition.", choices: ConceptDecomposition.Names);
 
     /// <inheritdoc />
     public override object? Run(MagicInvocation invocation, IMagicContext context) => invocation.Subcommand switch
@@ -81,7 +81,7 @@ public sealed class CraftMagic : Magic
             Concepts = invocation.Get<int>("concepts"),
             Patch = invocation.Get<int>("patch") is > 0 and var p ? p : null,
             Stride = invocation.Get<int>("stride") is > 0 and var s ? s : null,
-            Method = invocation.Get<string>("method"),
+            Decomposition = invocation.Get<string>("method"),
             Importance = invocation.Get<ImportanceMethod>("importance"),
             Designs = invocation.Get<int>("designs"),
             Sequence = invocation.Get<DesignSequence>("sequence"),

@@ -103,7 +103,8 @@ public sealed class KuramotoMagic : Magic
         var dynamics = new OscillatorDynamics(invocation.Get<double>("lag"), invocation.Get<double>("noise"),
                                               invocation.Get<double>("field"), invocation.Get<double>("field-frequency"));
         var frequencies = invocation.Get<FrequencySource>("frequencies");
-        int batch = invocation.Get<int>("batch"), batchSize = invocation.Get<int>("batch-size"), seed = options.Seed;
+        int batch = invocation.Get<int>("batch"), batchSize = invocation.Get<int>("batch-size");
+        long seed = options.Seed;
         long networks = couplings.Count * (frequencies.Values is { } given ? (given.dim() == 2 ? given.shape[0] : 1) : batch);
         long chunks = batchSize == 0 ? 1 : (networks + batchSize - 1) / batchSize;
         using var progress = ProgressDisplay.Show(context, "%kuramoto simulate", chunks * options.Steps);

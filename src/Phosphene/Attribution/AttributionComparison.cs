@@ -68,15 +68,8 @@ public sealed class AttributionComparison
             throw new PhospheneException("FORGrad takes either a cutoff sigma or the automatic search, not both");
         if (ForGradSigma is { } sigma && !(sigma > 0))
             throw new PhospheneException($"forgrad: the cutoff sigma must be positive, got {sigma}");
-        return Methods.Select(name =>
-        {
-            var method = AttributionMethods.Create(name);
-            method.BatchSize = BatchSize;
-            method.Seed = Seed;
-            method.Head = Head;
-            if (method is ClassActivationMap cam) cam.Layer = Layer;
-            return method;
-        }).ToArray();
+        var settings = new MethodSettings { BatchSize = BatchSize, Seed = Seed, Head = Head, Layer = Layer };
+        return Methods.Select(name => AttributionMethods.Create(name, settings)).ToArray();
     }
 
     /// <summary>Runs every method (then FORGrad, then the metrics) on <paramref name="inputs"/>.</summary>

@@ -15,22 +15,55 @@ namespace Phosphene.Attribution;
 /// Random choices draw from a <see cref="torch.Generator"/> seeded with <see cref="Seed"/>, in an order that does not
 /// depend on the batch size: same seed, same maps.
 /// </remarks>
-public abstract class AttributionMethod
+public abstract class AttributionMethod : IRegistered
 {
+    int batchSize = 64;
+    long seed;
+    OutputHead head = OutputHead.Logit;
+    MapNormalization normalization = MapNormalization.None;
+
     /// <summary>The method's registry name, e.g. <c>integrated-gradients</c>.</summary>
     public abstract string Name { get; }
 
     /// <summary>Largest number of inputs in one forward (and backward) pass; default 64, sized for a 2-core CPU.</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get => batchSize; init => batchSize = value; }
 
     /// <summary>Seed of every random choice (noise, masks, samples); default 0.</summary>
-    public long Seed { get; set; }
+    public long Seed { get => seed; init => seed = value; }
 
     /// <summary>The explained scalar: the target class's logit by default, or its softmax, log-softmax or any head.</summary>
-    public OutputHead Head { get; set; } = OutputHead.Logit;
+    public OutputHead Head { get => head; init => head = value; }
 
     /// <summary>Rescaling of each returned map; default <see cref="MapNormalization.None"/> (raw values).</summary>
-    public MapNormalization Normalization { get; set; } = MapNormalization.None;
+    public MapNormalization Normalization { get => normalization; init => normalization = value; }
+
+    /// <summary>The shared settings of this method: batch size, seed, head, normalisation (and layer, for CAMs).</summary>
+    public virtual MethodSettings Settings =>
+        new() { BatchSize = BatchSize, Seed = Seed, Head = Head, Normalization = Normalization };
+
+    /// <summary>A copy of this method, its own parameters kept, with the shared <paramref name="settings"/>.</summary>
+    public AttributionMethod With(MethodSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var copy = (AttributionMethod)MemberwiseClone();
+        copy.Apply(settings);
+        return copy;
+    }
+
+    /// <summary>Sets the shared settings on a fresh copy (see <see cref="With"/>); derived types apply theirs and drop caches.</summary>
+    protected virtual void Apply(MethodSettings settings)
+    {
+        batchSize = settings.BatchSize;
+        seed = settings.Seed;
+        head = settings.Head;
+        normalization = settings.Normalization;
+    }
+
+    /// <summary>White-box (needs gradients) or black-box (only evaluates the model).</summary>
+    public string Family => this is GradientAttribution || this is ForGrad ? "white-box" : "black-box";
+
+    /// <inheritdoc />
+    public string Summary => $"{Family}: {Parameters}";
 
     /// <summary>
     /// Whether the maps are signed: positive values are evidence for the target class, negative ones against it
@@ -54,7 +87,6 @@ public abstract class AttributionMethod
                             IProgress<AttributionProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (BatchSize < 1) throw new PhospheneException($"{Name}: batch size must be at least 1, got {BatchSize}");
         if (inputs.dim() != 4 || inputs.dtype != ScalarType.Float32)
             throw new PhospheneException(
                 $"{Name}: inputs must be float32 N×C×H×W images, got {inputs.dtype} [{string.Join(", ", inputs.shape)}]");
@@ -62,6 +94,7 @@ public abstract class AttributionMethod
             throw new PhospheneException(
                 $"{Name}: targets must be N = {inputs.shape[0]} int64 class indices, got {targets.dtype} [{string.Join(", ", targets.shape)}]");
         if (inputs.shape[0] == 0) throw new PhospheneException($"{Name}: no inputs to explain (N = 0)");
+        if (BatchSize < 1) throw Invalid(nameof(BatchSize), BatchSize, "at least 1");
         Validate(inputs);
 
         bool wasTraining = model.training;
@@ -85,9 +118,13 @@ public abstract class AttributionMethod
         }
     }
 
-    /// <summary>Checks the method's own options against the inputs before any model evaluation.</summary>
-    /// <exception cref="PhospheneException">An option that does not fit (e.g. a patch larger than the image).</exception>
+    /// <summary>Checks the method's own settings against the inputs before any model evaluation.</summary>
+    /// <exception cref="PhospheneException">A setting that does not fit (e.g. a patch larger than the image).</exception>
     protected virtual void Validate(Tensor inputs) { }
+
+    /// <summary>The one phrasing of an invalid setting: <c>Rise.Masks = 0 is invalid: it must be at least 1</c>.</summary>
+    protected PhospheneException Invalid(string setting, object value, string requirement) =>
+        Phosphene.Invalid.Setting(GetType().Name, setting, value, requirement);
 
     /// <summary>The method itself: float N×H×W maps for validated inputs N×C×H×W and int64 targets N.</summary>
     /// <param name="run">Evaluates the model in batches, reports progress and observes cancellation.</param>

@@ -2,48 +2,37 @@ namespace Phosphene.Attribution;
 
 /// <summary>
 /// The registry of attribution methods by name (the method names the <c>%attribute</c> magic takes), each created with its
-/// published defaults.
+/// published defaults and the shared <see cref="MethodSettings"/>.
 /// </summary>
 public static class AttributionMethods
 {
-    static readonly (string Name, Func<AttributionMethod> Create)[] All =
-    [
-        ("saliency", () => new Saliency()),
-        ("gradient-input", () => new GradientInput()),
-        ("integrated-gradients", () => new IntegratedGradients()),
-        ("smoothgrad", () => new SmoothGrad()),
-        ("squaregrad", () => new SquareGrad()),
-        ("vargrad", () => new VarGrad()),
-        ("guided-backprop", () => new GuidedBackprop()),
-        ("grad-cam", () => new GradCam()),
-        ("grad-cam-pp", () => new GradCamPlusPlus()),
-        ("occlusion", () => new Occlusion()),
-        ("rise", () => new Rise()),
-        ("sobol", () => new SobolAttribution()),
-        ("hsic", () => new HsicAttribution()),
-        ("lime", () => new Lime()),
-        ("kernel-shap", () => new KernelShap()),
-    ];
+    /// <summary>The registry itself: white-box methods first; names and summaries come from the methods.</summary>
+    public static Registry<MethodSettings, AttributionMethod> Registry { get; } = new("method", new MethodSettings(),
+        s => new Saliency().With(s),
+        s => new GradientInput().With(s),
+        s => new IntegratedGradients().With(s),
+        s => new SmoothGrad().With(s),
+        s => new SquareGrad().With(s),
+        s => new VarGrad().With(s),
+        s => new GuidedBackprop().With(s),
+        s => new GradCam().With(s),
+        s => new GradCamPlusPlus().With(s),
+        s => new Occlusion().With(s),
+        s => new Rise().With(s),
+        s => new SobolAttribution().With(s),
+        s => new HsicAttribution().With(s),
+        s => new Lime().With(s),
+        s => new KernelShap().With(s));
 
     /// <summary>Every method's name, white-box methods first.</summary>
-    public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToArray();
+    public static IReadOnlyList<string> Names => Registry.Names;
 
-    /// <summary>A new instance of the method called <paramref name="name"/>, with its defaults.</summary>
+    /// <summary>A new instance of the method called <paramref name="name"/>, with its defaults and <paramref name="settings"/>.</summary>
     /// <exception cref="PhospheneException">Unknown name; the message suggests the closest one and lists them all.</exception>
-    public static AttributionMethod Create(string name)
-    {
-        foreach (var (known, create) in All)
-            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
-                return create();
-        throw new PhospheneException(
-            $"unknown method '{name}'{Suggestions.DidYouMean(name, Names)} (methods: {string.Join(", ", Names)})");
-    }
+    public static AttributionMethod Create(string name, MethodSettings? settings = null) =>
+        Registry.Create(name, settings ?? new MethodSettings());
 
     /// <summary>One line per method: its name, family and default parameters, for help texts.</summary>
     public static IReadOnlyList<(string Name, string Family, string Defaults)> Describe() =>
-        All.Select(m =>
-        {
-            var method = m.Create();
-            return (m.Name, method is GradientAttribution ? "white-box" : "black-box", method.Parameters);
-        }).ToArray();
+        Registry.Defaults.Select(m => (m.Name, m.Family, m.Parameters)).ToArray();
 }

@@ -16,7 +16,19 @@ namespace Phosphene.Attribution;
 public abstract class ClassActivationMap : GradientAttribution
 {
     /// <summary>Module path of the layer whose activations are weighted; default null (the last convolution).</summary>
-    public string? Layer { get; set; }
+    public string? Layer { get => layer; init => layer = value; }
+
+    string? layer;
+
+    /// <inheritdoc />
+    public override MethodSettings Settings => base.Settings with { Layer = Layer };
+
+    /// <inheritdoc />
+    protected override void Apply(MethodSettings settings)
+    {
+        base.Apply(settings);
+        layer = settings.Layer;
+    }
 
     /// <inheritdoc />
     public override string Parameters => $"layer {Layer ?? "last convolution"}";

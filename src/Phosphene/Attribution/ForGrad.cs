@@ -47,19 +47,12 @@ public sealed class ForGrad : AttributionMethod
     /// <inheritdoc />
     protected override Tensor Compute(AttributionRun run, Tensor inputs, Tensor targets)
     {
-        Method.BatchSize = BatchSize;
-        Method.Seed = Seed;
-        Method.Head = Head;
-        var normalization = Method.Normalization;
-        Method.Normalization = MapNormalization.None;
-        try
+        // The wrapped method runs with this one's settings and unnormalised maps: the filter sees the raw gradients.
+        var raw = Method.With(Method.Settings with
         {
-            return Filter(Method.Attribute(run.Model, inputs, targets, run.Progress, run.Cancellation), Sigma);
-        }
-        finally
-        {
-            Method.Normalization = normalization;
-        }
+            BatchSize = BatchSize, Seed = Seed, Head = Head, Normalization = MapNormalization.None,
+        });
+        return Filter(raw.Attribute(run.Model, inputs, targets, run.Progress, run.Cancellation), Sigma);
     }
 
     /// <summary>Low-pass filters maps N×H×W (or H×W) with cutoff <paramref name="sigma"/>; returns float32 of the same shape.</summary>

@@ -10,16 +10,16 @@ namespace Phosphene.Attribution;
 public abstract class GridSensitivityAttribution : PerturbationAttribution
 {
     /// <summary>Cells per side of the grid; default 8.</summary>
-    public int Grid { get; set; } = 8;
+    public int Grid { get; init; } = 8;
 
     /// <summary>How a cell's mask value perturbs its pixels; default <see cref="GridPerturbation.Inpainting"/>.</summary>
-    public GridPerturbation Perturbation { get; set; } = GridPerturbation.Inpainting;
+    public GridPerturbation Perturbation { get; init; } = GridPerturbation.Inpainting;
 
     /// <summary>Standard deviation in pixels of the blur for <see cref="GridPerturbation.Blurring"/>; default 2.</summary>
-    public double BlurSigma { get; set; } = 2;
+    public double BlurSigma { get; init; } = 2;
 
     /// <summary>Scale a of <see cref="GridPerturbation.Amplitude"/>; default 1.</summary>
-    public double AmplitudeScale { get; set; } = 1;
+    public double AmplitudeScale { get; init; } = 1;
 
     /// <summary>Perturbation name for <see cref="AttributionMethod.Parameters"/>.</summary>
     protected string PerturbationName => Perturbation.ToString().ToLowerInvariant();
@@ -29,9 +29,9 @@ public abstract class GridSensitivityAttribution : PerturbationAttribution
     {
         long side = Math.Min(inputs.shape[2], inputs.shape[3]);
         if (Grid < 1 || Grid > side)
-            throw new PhospheneException($"{Name}: grid must be in 1 … {side} (the image side), got {Grid}");
+            throw Invalid(nameof(Grid), Grid, $"in 1 … {side} (the image side)");
         if (Perturbation == GridPerturbation.Blurring && !(BlurSigma > 0))
-            throw new PhospheneException($"{Name}: blur sigma must be positive, got {BlurSigma}");
+            throw Invalid(nameof(BlurSigma), BlurSigma, "positive");
     }
 
     /// <summary>Number of model evaluations per input.</summary>

@@ -22,7 +22,7 @@ public sealed class HsicAttribution : GridSensitivityAttribution
     public override string Name => "hsic";
 
     /// <summary>Number of random binary masks; default 500.</summary>
-    public int Designs { get; set; } = 500;
+    public int Designs { get; init; } = 500;
 
     /// <inheritdoc />
     public override string Parameters => $"grid {Grid}, designs {Designs}, {PerturbationName}";
@@ -31,7 +31,14 @@ public sealed class HsicAttribution : GridSensitivityAttribution
     protected override void Validate(Tensor inputs)
     {
         base.Validate(inputs);
-        if (Designs < 4) throw new PhospheneException($"hsic: designs must be at least 4, got {Designs}");
+        if (Designs < 4) throw Invalid(nameof(Designs), Designs, "at least 4");
+    }
+
+    /// <inheritdoc />
+    protected override void Apply(MethodSettings settings)
+    {
+        base.Apply(settings);
+        masks = null; // the copy draws its own design; the original keeps (and disposes) its own
     }
 
     /// <inheritdoc />

@@ -20,16 +20,16 @@ public sealed class IntegratedGradients : GradientAttribution
     public override bool SignedMaps => true;
 
     /// <summary>Number of points on the path; default 50.</summary>
-    public int Steps { get; set; } = 50;
+    public int Steps { get; init; } = 50;
 
     /// <summary>Constant baseline value b when <see cref="BaselineImage"/> is null; default 0.</summary>
-    public double Baseline { get; set; }
+    public double Baseline { get; init; }
 
     /// <summary>A baseline image (C×H×W, or N×C×H×W one per input); default null (the constant <see cref="Baseline"/>).</summary>
-    public Tensor? BaselineImage { get; set; }
+    public Tensor? BaselineImage { get; init; }
 
     /// <summary>Quadrature rule; default <see cref="IntegrationRule.Trapezoid"/>.</summary>
-    public IntegrationRule Rule { get; set; } = IntegrationRule.Trapezoid;
+    public IntegrationRule Rule { get; init; } = IntegrationRule.Trapezoid;
 
     /// <inheritdoc />
     public override string Parameters =>
@@ -40,7 +40,7 @@ public sealed class IntegratedGradients : GradientAttribution
     protected override void Validate(Tensor inputs)
     {
         if (Steps < (Rule == IntegrationRule.Trapezoid ? 2 : 1))
-            throw new PhospheneException($"integrated-gradients: steps must be at least {(Rule == IntegrationRule.Trapezoid ? 2 : 1)}, got {Steps}");
+            throw Invalid(nameof(Steps), Steps, Rule == IntegrationRule.Trapezoid ? "at least 2 for the trapezoid rule" : "at least 1");
     }
 
     /// <inheritdoc />

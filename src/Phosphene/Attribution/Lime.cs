@@ -19,7 +19,7 @@ public sealed class Lime : SurrogateAttribution
     public override string Name => "lime";
 
     /// <summary>Width of the similarity kernel on cosine distances; default 0.25.</summary>
-    public double KernelWidth { get; set; } = 0.25;
+    public double KernelWidth { get; init; } = 0.25;
 
     /// <inheritdoc />
     public override string Parameters => $"{SegmentationText}, kernel width {KernelWidth.ToString(System.Globalization.CultureInfo.InvariantCulture)}";

@@ -21,13 +21,13 @@ public sealed class Occlusion : PerturbationAttribution
     public override bool SignedMaps => true;
 
     /// <summary>Side of the square patch in pixels; default 4.</summary>
-    public int Patch { get; set; } = 4;
+    public int Patch { get; init; } = 4;
 
     /// <summary>Step between patch positions in pixels; default 2.</summary>
-    public int Stride { get; set; } = 2;
+    public int Stride { get; init; } = 2;
 
     /// <summary>Value written into every channel of the occluded patch; default 0.</summary>
-    public double Value { get; set; }
+    public double Value { get; init; }
 
     /// <inheritdoc />
     public override string Parameters =>
@@ -38,8 +38,8 @@ public sealed class Occlusion : PerturbationAttribution
     {
         long side = Math.Min(inputs.shape[2], inputs.shape[3]);
         if (Patch < 1 || Patch > side)
-            throw new PhospheneException($"occlusion: patch must be in 1 … {side} (the image side), got {Patch}");
-        if (Stride < 1) throw new PhospheneException($"occlusion: stride must be at least 1, got {Stride}");
+            throw Invalid(nameof(Patch), Patch, $"in 1 … {side} (the image side)");
+        if (Stride < 1) throw Invalid(nameof(Stride), Stride, "at least 1");
     }
 
     static long[] Positions(long size, int patch, int stride)

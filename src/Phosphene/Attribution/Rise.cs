@@ -19,13 +19,13 @@ public sealed class Rise : PerturbationAttribution
     public override string Name => "rise";
 
     /// <summary>Number of random masks; default 4000.</summary>
-    public int Masks { get; set; } = 4000;
+    public int Masks { get; init; } = 4000;
 
     /// <summary>Cells per side of the low-resolution mask grid; default 7.</summary>
-    public int Grid { get; set; } = 7;
+    public int Grid { get; init; } = 7;
 
     /// <summary>Probability that a cell is kept; default 0.5.</summary>
-    public double KeepProbability { get; set; } = 0.5;
+    public double KeepProbability { get; init; } = 0.5;
 
     /// <inheritdoc />
     public override string Parameters =>
@@ -34,11 +34,11 @@ public sealed class Rise : PerturbationAttribution
     /// <inheritdoc />
     protected override void Validate(Tensor inputs)
     {
-        if (Masks < 1) throw new PhospheneException($"rise: masks must be at least 1, got {Masks}");
+        if (Masks < 1) throw Invalid(nameof(Masks), Masks, "at least 1");
         if (Grid < 1 || Grid > Math.Min(inputs.shape[2], inputs.shape[3]))
-            throw new PhospheneException($"rise: grid must be in 1 … {Math.Min(inputs.shape[2], inputs.shape[3])} (the image side), got {Grid}");
+            throw Invalid(nameof(Grid), Grid, $"in 1 … {Math.Min(inputs.shape[2], inputs.shape[3])} (the image side)");
         if (!(KeepProbability > 0 && KeepProbability <= 1))
-            throw new PhospheneException($"rise: keep probability must be in (0, 1], got {KeepProbability}");
+            throw Invalid(nameof(KeepProbability), KeepProbability, "in (0, 1]");
     }
 
     /// <summary>Masks are drawn in blocks of this many, whatever the batch size, so the draws do not depend on it.</summary>

@@ -19,10 +19,10 @@ public class SmoothGrad : GradientAttribution
     public override string Name => "smoothgrad";
 
     /// <summary>Number of noisy copies per input; default 50.</summary>
-    public int Samples { get; set; } = 50;
+    public int Samples { get; init; } = 50;
 
     /// <summary>Noise standard deviation as a fraction of each input's value range; default 0.2.</summary>
-    public double NoiseLevel { get; set; } = 0.2;
+    public double NoiseLevel { get; init; } = 0.2;
 
     /// <inheritdoc />
     public override string Parameters =>
@@ -31,8 +31,8 @@ public class SmoothGrad : GradientAttribution
     /// <inheritdoc />
     protected override void Validate(Tensor inputs)
     {
-        if (Samples < 1) throw new PhospheneException($"{Name}: samples must be at least 1, got {Samples}");
-        if (!(NoiseLevel >= 0)) throw new PhospheneException($"{Name}: noise level must be non-negative, got {NoiseLevel}");
+        if (Samples < 1) throw Invalid(nameof(Samples), Samples, "at least 1");
+        if (!(NoiseLevel >= 0)) throw Invalid(nameof(NoiseLevel), NoiseLevel, "non-negative");
     }
 
     /// <summary>The map from the mean gradient and mean squared gradient over the samples, both N×C×H×W.</summary>

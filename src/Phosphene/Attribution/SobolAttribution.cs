@@ -23,13 +23,13 @@ public sealed class SobolAttribution : GridSensitivityAttribution
     public override string Name => "sobol";
 
     /// <summary>Rows N of each design matrix (a power of two keeps the Sobol points balanced); default 32.</summary>
-    public int Designs { get; set; } = 32;
+    public int Designs { get; init; } = 32;
 
     /// <summary>The estimator of the indices; default <see cref="SobolEstimator.Jansen"/>.</summary>
-    public SobolEstimator Estimator { get; set; } = SobolEstimator.Jansen;
+    public SobolEstimator Estimator { get; init; } = SobolEstimator.Jansen;
 
     /// <summary>Estimate total-order indices (default, as Fel et al.) or first-order ones.</summary>
-    public bool TotalOrder { get; set; } = true;
+    public bool TotalOrder { get; init; } = true;
 
     /// <inheritdoc />
     public override string Parameters =>
@@ -39,11 +39,11 @@ public sealed class SobolAttribution : GridSensitivityAttribution
     protected override void Validate(Tensor inputs)
     {
         base.Validate(inputs);
-        if (Designs < 2) throw new PhospheneException($"sobol: designs must be at least 2, got {Designs}");
+        if (Designs < 2) throw Invalid(nameof(Designs), Designs, "at least 2");
         if (2 * Grid * Grid > SobolSequence.MaxDimensions)
-            throw new PhospheneException(
-                $"sobol: grid {Grid} needs a {2 * Grid * Grid}-dimensional Sobol sequence; the largest grid is " +
-                $"{(int)Math.Sqrt(SobolSequence.MaxDimensions / 2)}");
+            throw Invalid(nameof(Grid), Grid,
+                $"at most {(int)Math.Sqrt(SobolSequence.MaxDimensions / 2)}: a g×g grid needs a 2g²-dimensional Sobol sequence " +
+                $"and the sequence has {SobolSequence.MaxDimensions} dimensions");
     }
 
     /// <inheritdoc />

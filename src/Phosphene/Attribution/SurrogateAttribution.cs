@@ -15,19 +15,19 @@ namespace Phosphene.Attribution;
 public abstract class SurrogateAttribution : PerturbationAttribution
 {
     /// <summary>Number of coalitions (model evaluations) per input; default 1000.</summary>
-    public int Samples { get; set; } = 1000;
+    public int Samples { get; init; } = 1000;
 
     /// <inheritdoc />
     public override bool SignedMaps => true;
 
     /// <summary>Regions: SLIC superpixels (default) or a grid.</summary>
-    public SegmentationKind Segmentation { get; set; } = SegmentationKind.Slic;
+    public SegmentationKind Segmentation { get; init; } = SegmentationKind.Slic;
 
     /// <summary>Approximate number of regions; default 49 (a 7×7 grid, or about 49 superpixels).</summary>
-    public int Segments { get; set; } = 49;
+    public int Segments { get; init; } = 49;
 
     /// <summary>Value of the pixels of switched-off regions; default 0.</summary>
-    public double BaselineValue { get; set; }
+    public double BaselineValue { get; init; }
 
     /// <summary>Describes the segmentation for <see cref="AttributionMethod.Parameters"/>.</summary>
     protected string SegmentationText =>
@@ -36,8 +36,8 @@ public abstract class SurrogateAttribution : PerturbationAttribution
     /// <inheritdoc />
     protected override void Validate(Tensor inputs)
     {
-        if (Samples < 2) throw new PhospheneException($"{Name}: samples must be at least 2, got {Samples}");
-        if (Segments < 1) throw new PhospheneException($"{Name}: segments must be at least 1, got {Segments}");
+        if (Samples < 2) throw Invalid(nameof(Samples), Samples, "at least 2");
+        if (Segments < 1) throw Invalid(nameof(Segments), Segments, "at least 1");
     }
 
     /// <summary>The region labels of one image C×H×W: int64 H×W, 0 … M − 1.</summary>

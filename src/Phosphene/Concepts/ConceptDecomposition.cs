@@ -15,7 +15,7 @@ namespace Phosphene.Concepts;
 /// as linear maps, dictionary learning on the Lasso's support).</para>
 /// <para>Everything is computed in float64; <see cref="Encode"/> returns A's dtype and <see cref="Decode"/> U's.</para>
 /// </remarks>
-public abstract class ConceptDecomposition : IDisposable
+public abstract class ConceptDecomposition : IRegistered, IDisposable
 {
     Tensor? bank;
     Tensor? coefficients;
@@ -31,7 +31,10 @@ public abstract class ConceptDecomposition : IDisposable
     }
 
     /// <summary>The method's name as <see cref="Create"/> accepts it, e.g. <c>nmf</c>.</summary>
-    public abstract string Method { get; }
+    public abstract string Name { get; }
+
+    /// <summary>What the decomposition imposes on the concepts, in one line.</summary>
+    public abstract string Summary { get; }
 
     /// <summary>Number of concepts r.</summary>
     public int Concepts { get; }
@@ -75,17 +78,17 @@ public abstract class ConceptDecomposition : IDisposable
     {
         ArgumentNullException.ThrowIfNull(activations);
         if (activations.dim() != 2)
-            throw new PhospheneException($"{Method} needs a 2-D activation matrix n×c (crops × channels), got [{string.Join(", ", activations.shape)}]");
+            throw new PhospheneException($"{Name} needs a 2-D activation matrix n×c (crops × channels), got [{string.Join(", ", activations.shape)}]");
         if (activations.shape[0] < Concepts)
-            throw new PhospheneException($"{Method} with {Concepts} concepts needs at least {Concepts} rows, got {activations.shape[0]}; use fewer concepts or more images");
+            throw new PhospheneException($"{Name} with {Concepts} concepts needs at least {Concepts} rows, got {activations.shape[0]}; use fewer concepts or more images");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var a = activations.detach().to_type(ScalarType.Float64);
         if (!a.isfinite().all().item<bool>())
-            throw new PhospheneException($"{Method}: the activations contain NaN or infinite values");
+            throw new PhospheneException($"{Name}: the activations contain NaN or infinite values");
         if (RequiresNonNegativeActivations && a.min().item<double>() < 0)
             throw new PhospheneException(
-                $"{Method} needs non-negative activations, but the minimum is {a.min().item<double>():G4}; split after a ReLU, or use the method semi-nmf for signed activations");
+                $"{Name} needs non-negative activations, but the minimum is {a.min().item<double>():G4}; split after a ReLU, or use the method semi-nmf for signed activations");
         var (u, w) = FitCore(a, cancellation);
         coefficients?.Dispose();
         bank?.Dispose();
@@ -109,7 +112,7 @@ public abstract class ConceptDecomposition : IDisposable
     {
         CheckColumns(activations);
         if (!HasDifferentiableEncode)
-            throw new PhospheneException($"{Method} has no differentiable encoding (its assignment is piecewise constant); use nmf, semi-nmf, pca, ica or dictionary");
+            throw new PhospheneException($"{Name} has no differentiable encoding (its assignment is piecewise constant); use nmf, semi-nmf, pca, ica or dictionary");
         using var scope = NewDisposeScope();
         return EncodeDifferentiableCore(activations.to_type(ScalarType.Float64)).MoveToOuterDisposeScope();
     }
@@ -147,34 +150,33 @@ public abstract class ConceptDecomposition : IDisposable
     /// <summary>A seeded generator for this fit (same seed, same numbers).</summary>
     protected Generator NewGenerator() => new Generator().manual_seed(Seed);
 
-    /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["nmf", "semi-nmf", "pca", "ica", "kmeans", "dictionary"];
+    /// <summary>The registry of decompositions by name; each is made with <c>(concepts, seed)</c> and its other defaults.</summary>
+    public static Registry<(int Concepts, long Seed), ConceptDecomposition> Registry { get; } = new("decomposition", (1, 0),
+        s => new Nmf(s.Concepts, seed: s.Seed),
+        s => new SemiNmf(s.Concepts, seed: s.Seed),
+        s => new Pca(s.Concepts, s.Seed),
+        s => new FastIca(s.Concepts, seed: s.Seed),
+        s => new KMeans(s.Concepts, seed: s.Seed),
+        s => new DictionaryLearning(s.Concepts, seed: s.Seed));
+
+    /// <summary>The names <see cref="Create"/> accepts: nmf, semi-nmf, pca, ica, kmeans, dictionary.</summary>
+    public static IReadOnlyList<string> Names => Registry.Names;
 
     /// <summary>A decomposition by name with its default options: <c>nmf</c> (<see cref="Nmf"/>), <c>semi-nmf</c>
     /// (<see cref="SemiNmf"/>), <c>pca</c> (<see cref="Pca"/>), <c>ica</c> (<see cref="FastIca"/>), <c>kmeans</c>
     /// (<see cref="KMeans"/>), <c>dictionary</c> (<see cref="DictionaryLearning"/>).</summary>
-    /// <exception cref="PhospheneException">Unknown name, with a suggestion.</exception>
-    public static ConceptDecomposition Create(string method, int concepts, long seed = 0) => method switch
-    {
-        "nmf" => new Nmf(concepts, seed: seed),
-        "semi-nmf" => new SemiNmf(concepts, seed: seed),
-        "pca" => new Pca(concepts, seed),
-        "ica" => new FastIca(concepts, seed: seed),
-        "kmeans" => new KMeans(concepts, seed: seed),
-        "dictionary" => new DictionaryLearning(concepts, seed: seed),
-        _ => throw new PhospheneException(
-            $"unknown decomposition method '{method}'{Suggestions.DidYouMean(method, Methods)} (methods: {string.Join(", ", Methods)})"),
-    };
+    /// <exception cref="PhospheneException">Unknown name, with a suggestion; fewer than 1 concept.</exception>
+    public static ConceptDecomposition Create(string name, int concepts, long seed = 0) => Registry.Create(name, (concepts, seed));
 
     void CheckColumns(Tensor activations)
     {
         ArgumentNullException.ThrowIfNull(activations);
         var w = ConceptBank;
         if (activations.dim() != 2 || activations.shape[1] != w.shape[1])
-            throw new PhospheneException($"{Method} was fitted on {w.shape[1]} channels; activations must be n×{w.shape[1]}, got [{string.Join(", ", activations.shape)}]");
+            throw new PhospheneException($"{Name} was fitted on {w.shape[1]} channels; activations must be n×{w.shape[1]}, got [{string.Join(", ", activations.shape)}]");
     }
 
-    PhospheneException NotFitted() => new($"{Method} is not fitted yet; call Fit(activations) first");
+    PhospheneException NotFitted() => new($"{Name} is not fitted yet; call Fit(activations) first");
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name}({Concepts} concepts{(IsFitted ? $", fitted on {ConceptBank.shape[1]} channels" : "")})";

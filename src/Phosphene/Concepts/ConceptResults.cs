@@ -46,7 +46,7 @@ public sealed class DecompositionResult : IDisposable
         var energy = u.square().sum([0]) * w.square().sum([1]);
         Importances = (energy / energy.sum().clamp_min(1e-300)).data<double>().ToArray();
         if (stabilityRuns > 0)
-            Stability = DecompositionMetrics.Score(activations, factory ?? (s => ConceptDecomposition.Create(Decomposition.Method, Decomposition.Concepts, s)),
+            Stability = DecompositionMetrics.Score(activations, factory ?? (s => ConceptDecomposition.Create(Decomposition.Name, Decomposition.Concepts, s)),
                 stabilityRuns, Decomposition.Seed, cancellation).Stability;
     }
 
@@ -54,7 +54,7 @@ public sealed class DecompositionResult : IDisposable
     public ConceptDecomposition Decomposition { get; }
 
     /// <summary>The method's name.</summary>
-    public string Method => Decomposition.Method;
+    public string Method => Decomposition.Name;
 
     /// <summary>U, n×r float64.</summary>
     public Tensor Coefficients => Decomposition.Coefficients;

@@ -16,8 +16,8 @@ public sealed record CraftOptions
     /// <summary>Crop stride in pixels (default round(0.8·patch)).</summary>
     public int? Stride { get; init; }
 
-    /// <summary>Decomposition by name (<see cref="ConceptDecomposition.Methods"/>; default <c>nmf</c>).</summary>
-    public string Method { get; init; } = "nmf";
+    /// <summary>Decomposition by name (<see cref="ConceptDecomposition.Names"/>; default <c>nmf</c>).</summary>
+    public string Decomposition { get; init; } = "nmf";
 
     /// <summary>Importance estimator (default Sobol).</summary>
     public ImportanceMethod Importance { get; init; } = ImportanceMethod.Sobol;
@@ -105,7 +105,7 @@ public sealed class Craft : IDisposable
         int n = (int)images.shape[0];
         int patch = options.Patch ?? (int)Math.Max(2, Math.Min(images.shape[2], images.shape[3]) / 2);
         var grid = new CropGrid(patch, options.Stride);
-        var decomposition = ConceptDecomposition.Create(options.Method, options.Concepts, options.Seed);
+        var decomposition = ConceptDecomposition.Create(options.Decomposition, options.Concepts, options.Seed);
 
         using var scope = NewDisposeScope();
         var boxes = grid.Boxes(n, (int)images.shape[2], (int)images.shape[3]);
@@ -221,7 +221,7 @@ public sealed class Craft : IDisposable
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(decomposition);
         if (!decomposition.HasDifferentiableEncode)
-            throw new PhospheneException($"{decomposition.Method} has no differentiable encoding, so it has no concept attribution maps; use nmf, semi-nmf, pca, ica or dictionary");
+            throw new PhospheneException($"{decomposition.Name} has no differentiable encoding, so it has no concept attribution maps; use nmf, semi-nmf, pca, ica or dictionary");
         using var scope = NewDisposeScope();
         var input = ConceptImportance.ToInput(split, images);
         long n = input.shape[0], r = decomposition.Concepts;
@@ -333,7 +333,7 @@ public sealed class Craft : IDisposable
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Craft(class {ClassIndex}, {ConceptCount} {Decomposition.Method} concepts at '{Split.Layer}', {Boxes.Count} crops, most important: {string.Join(", ", ConceptsByImportance.Take(3))})";
+        $"Craft(class {ClassIndex}, {ConceptCount} {Decomposition.Name} concepts at '{Split.Layer}', {Boxes.Count} crops, most important: {string.Join(", ", ConceptsByImportance.Take(3))})";
 
     /// <summary>Frees the crops, activations and fitted decomposition.</summary>
     public void Dispose()

@@ -97,6 +97,6 @@ public static class DecompositionMetrics
         int pairs = 0;
         for (int i = 0; i < banks.Count; i++)
             for (int j = i + 1; j < banks.Count; j++) { similarity += MatchedCosine(banks[i], banks[j], signed).Similarity; pairs++; }
-        return new DecompositionScore(full.Method, error, relative, sparsity, similarity / pairs);
+        return new DecompositionScore(full.Name, error, relative, sparsity, similarity / pairs);
     }
 }

@@ -40,7 +40,10 @@ public sealed class DictionaryLearning : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    public override string Method => "dictionary";
+    public override string Name => "dictionary";
+
+    /// <inheritdoc />
+    public override string Summary => "sparse dictionary learning: Lasso codes over a learnt concept bank";
 
     /// <summary>The L1 penalty in use (after fitting, the resolved default).</summary>
     public double Alpha { get; private set; }

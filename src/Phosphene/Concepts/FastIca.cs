@@ -35,7 +35,10 @@ public sealed class FastIca : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    public override string Method => "ica";
+    public override string Name => "ica";
+
+    /// <inheritdoc />
+    public override string Summary => "FastICA: statistically independent concepts";
 
     /// <summary>Convergence tolerance.</summary>
     public double Tolerance { get; }

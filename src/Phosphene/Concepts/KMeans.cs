@@ -31,7 +31,10 @@ public sealed class KMeans : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    public override string Method => "kmeans";
+    public override string Name => "kmeans";
+
+    /// <inheritdoc />
+    public override string Summary => "k-means: each crop is assigned to its nearest concept";
 
     /// <summary>Relative tolerance on the centroid shift.</summary>
     public double Tolerance { get; }

@@ -82,7 +82,10 @@ public sealed class Nmf : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    public override string Method => "nmf";
+    public override string Name => "nmf";
+
+    /// <inheritdoc />
+    public override string Summary => "non-negative matrix factorisation: U ≥ 0 and W ≥ 0, as CRAFT";
 
     /// <summary>The update rule.</summary>
     public NmfSolver Solver { get; }

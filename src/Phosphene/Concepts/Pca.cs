@@ -20,7 +20,10 @@ public sealed class Pca : ConceptDecomposition
     public Pca(int concepts, long seed = 0) : base(concepts, seed) { }
 
     /// <inheritdoc />
-    public override string Method => "pca";
+    public override string Name => "pca";
+
+    /// <inheritdoc />
+    public override string Summary => "principal component analysis: orthogonal concepts of largest variance";
 
     /// <inheritdoc />
     public override bool HasDifferentiableEncode => true;

@@ -32,7 +32,10 @@ public sealed class SemiNmf : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    public override string Method => "semi-nmf";
+    public override string Name => "semi-nmf";
+
+    /// <inheritdoc />
+    public override string Summary => "semi-NMF: U ≥ 0, concept bank W signed";
 
     /// <summary>Relative stopping tolerance.</summary>
     public double Tolerance { get; }

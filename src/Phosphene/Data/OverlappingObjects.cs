@@ -47,7 +47,7 @@ public sealed class OverlappingObjectsDataset : IDisposable
     }
 
     /// <summary>A copy of the images with Gaussian noise of standard deviation <paramref name="sigma"/>, clamped to [0, 1] (seeded).</summary>
-    public Tensor WithNoise(double sigma, int seed = 0)
+    public Tensor WithNoise(double sigma, long seed = 0)
     {
         if (!(sigma >= 0)) throw new PhospheneException($"noise standard deviation must be zero or positive, got {sigma}");
         using var scope = NewDisposeScope();
@@ -95,7 +95,7 @@ public static class OverlappingObjects
     /// <param name="seed">Seed (default 0).</param>
     /// <exception cref="PhospheneException">Invalid overlap, a canvas too small for it, or a source that is not one-channel images.</exception>
     public static OverlappingObjectsDataset Generate(ImageDataset source, int count, double overlap = 0.5, int canvas = 48,
-                                                     double maskThreshold = 0.1, int seed = 0)
+                                                     double maskThreshold = 0.1, long seed = 0)
     {
         if (source.Images.shape[1] != 1)
             throw new PhospheneException($"overlapping objects need one-channel images, got {source.Images.shape[1]} channels");
@@ -108,7 +108,8 @@ public static class OverlappingObjects
             throw new PhospheneException($"a {canvas}×{canvas} canvas cannot hold two {h}×{w} objects at overlap {overlap}; use a canvas of at least {Math.Max(h + dy, w + dx)}");
 
         using var scope = NewDisposeScope();
-        var rng = new Random(seed);
+        // System.Random takes an int: seeds in int range keep their streams, larger ones are folded into it.
+        var rng = new Random(seed is >= int.MinValue and <= int.MaxValue ? (int)seed : (int)(seed ^ (seed >> 32)));
         var labels = source.Labels.data<long>().ToArray();
         var images = zeros(count, 1, canvas, canvas);
         var masks = zeros(count, 2, canvas, canvas);

@@ -76,7 +76,7 @@ public static class PointClouds
     /// <param name="seed">Seed (default 0).</param>
     /// <exception cref="PhospheneException">Invalid sizes or parameters.</exception>
     public static PointCloudBatch Generate(PointCloudKind kind, int clouds, int points, double noise = 0.05, int groups = 3,
-                                           double circleFactor = 0.5, int seed = 0)
+                                           double circleFactor = 0.5, long seed = 0)
     {
         int g = kind == PointCloudKind.GaussianMixture ? groups : 2;
         if (clouds < 1) throw new PhospheneException($"need at least one point cloud, got {clouds}");

@@ -23,6 +23,10 @@ public sealed class LogisticRegressionProbe : Probe
     public override string Name => "logistic";
 
     /// <inheritdoc />
+    public override string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"multinomial logistic regression with an L2 penalty (L-BFGS), C {(C is null ? "by inner cross-validation" : C.Value.ToString())}");
+
+    /// <inheritdoc />
     public override ProbeTask Task => ProbeTask.Classification;
 
     /// <summary>Inverse regularisation strength (scikit-learn's C); null chooses it by inner cross-validation. Default 1.</summary>

@@ -21,6 +21,9 @@ public sealed class PlsProbe : Probe
     public override string Name => "pls";
 
     /// <inheritdoc />
+    public override string Summary => $"partial least squares regression, {Components} components";
+
+    /// <inheritdoc />
     public override ProbeTask Task => ProbeTask.Regression;
 
     /// <summary>Number of latent components; default 25.</summary>

@@ -20,13 +20,16 @@ public enum ProbeTask
 /// Features are N×D (any float dtype; converted internally). Classifiers take int64 labels N in [0, K); regressors
 /// take float targets N (one target) or N×T. A probe owns its fitted tensors and disposes them.
 /// </remarks>
-public abstract class Probe : IDisposable
+public abstract class Probe : IRegistered, IDisposable
 {
     RandomizedPca? pca;
     int? pcaComponents;
 
     /// <summary>The registry name of the probe: <c>logistic</c>, <c>ridge</c>, <c>pls</c>, <c>mlp-3dpc</c>.</summary>
     public abstract string Name { get; }
+
+    /// <summary>What the probe fits, with its settings, in one line.</summary>
+    public abstract string Summary { get; }
 
     /// <summary>Whether the probe classifies or regresses.</summary>
     public abstract ProbeTask Task { get; }

@@ -24,6 +24,10 @@ public sealed class RidgeProbe : Probe
     public override string Name => "ridge";
 
     /// <inheritdoc />
+    public override string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"ridge regression, α {(Alpha is null ? "by leave-one-out" : Alpha.Value.ToString())}");
+
+    /// <inheritdoc />
     public override ProbeTask Task => ProbeTask.Regression;
 
     /// <summary>Penalty α; null (default) chooses it by leave-one-out error over <see cref="Alphas"/>.</summary>

@@ -23,6 +23,10 @@ public sealed class ThreeDpcProbe : Probe
     public override string Name => "mlp-3dpc";
 
     /// <inheritdoc />
+    public override string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"3D-PC read-out: BatchNorm, dropout {Dropout}, linear layer trained by AdamW with early stopping");
+
+    /// <inheritdoc />
     public override ProbeTask Task => ProbeTask.Classification;
 
     /// <summary>Dropout probability before the linear layer; default 0.5.</summary>

@@ -28,7 +28,7 @@ public static class CouplingSweep
     /// <exception cref="PhospheneException">No couplings, or invalid sizes.</exception>
     public static CouplingSweepResult Run(FrequencyDistribution distribution, IReadOnlyList<double> couplings, int oscillators,
                                           int networksPerCoupling = 4, SimulationOptions? options = null, CouplingTopology? topology = null,
-                                          FrequencySampling sampling = FrequencySampling.Quantile, int seed = 0, int? batchSize = null,
+                                          FrequencySampling sampling = FrequencySampling.Quantile, long seed = 0, int? batchSize = null,
                                           IProgress<SimulationProgress>? progress = null, CancellationToken cancellation = default,
                                           OscillatorDynamics? dynamics = null)
     {
@@ -46,7 +46,7 @@ public static class CouplingSweep
     /// </summary>
     /// <exception cref="PhospheneException">Frequencies that are not N or B×N floats, or invalid sizes.</exception>
     public static CouplingSweepResult Run(Tensor frequencies, IReadOnlyList<double> couplings, SimulationOptions? options = null,
-                                          CouplingTopology? topology = null, int seed = 0, int? batchSize = null,
+                                          CouplingTopology? topology = null, long seed = 0, int? batchSize = null,
                                           IProgress<SimulationProgress>? progress = null, CancellationToken cancellation = default,
                                           OscillatorDynamics? dynamics = null)
     {
@@ -61,7 +61,7 @@ public static class CouplingSweep
     }
 
     static CouplingSweepResult Sweep(FrequencyDistribution? distribution, Tensor allOmega, IReadOnlyList<double> couplings, int networksPerCoupling,
-                                     SimulationOptions? options, CouplingTopology? topology, int seed, int? batchSize,
+                                     SimulationOptions? options, CouplingTopology? topology, long seed, int? batchSize,
                                      IProgress<SimulationProgress>? progress, CancellationToken cancellation, OscillatorDynamics? dynamics)
     {
         dynamics ??= new OscillatorDynamics();

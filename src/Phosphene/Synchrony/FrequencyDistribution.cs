@@ -50,7 +50,7 @@ public abstract record FrequencyDistribution
     /// <paramref name="seed"/>; each network gets its own draw (or its own order of the quantiles).
     /// </summary>
     /// <exception cref="PhospheneException">A non-positive size or a non-floating dtype.</exception>
-    public Tensor Sample(long networks, long oscillators, int seed = 0, FrequencySampling sampling = FrequencySampling.Random,
+    public Tensor Sample(long networks, long oscillators, long seed = 0, FrequencySampling sampling = FrequencySampling.Random,
                          ScalarType dtype = ScalarType.Float32)
     {
         if (networks < 1 || oscillators < 1)

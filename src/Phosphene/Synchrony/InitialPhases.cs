@@ -11,7 +11,7 @@ namespace Phosphene.Synchrony;
 public static class InitialPhases
 {
     /// <summary>Independent uniform phases on [0, 2π): incoherent, r(0) ≈ 1/√N.</summary>
-    public static Tensor Uniform(long networks, long oscillators, int seed = 0, ScalarType dtype = ScalarType.Float32)
+    public static Tensor Uniform(long networks, long oscillators, long seed = 0, ScalarType dtype = ScalarType.Float32)
     {
         CheckSize(networks, oscillators);
         using var scope = NewDisposeScope();
@@ -34,7 +34,7 @@ public static class InitialPhases
     /// population follows <see cref="KuramotoTheory.OttAntonsen(double, double, double, double)"/> from t = 0. Sampled at the N quantiles in a seeded
     /// random order, so the empirical r(0) equals r₀ up to O(1/N).
     /// </summary>
-    public static Tensor WrappedCauchy(long networks, long oscillators, double coherence, int seed = 0, ScalarType dtype = ScalarType.Float32)
+    public static Tensor WrappedCauchy(long networks, long oscillators, double coherence, long seed = 0, ScalarType dtype = ScalarType.Float32)
     {
         CheckSize(networks, oscillators);
         if (!(coherence > 0 && coherence < 1))
@@ -53,7 +53,7 @@ public static class InitialPhases
 
     // Phases draw from a stream distinct from FrequencyDistribution.Sample's for the same seed: with one stream,
     // uniform phases and Cauchy frequencies (both inverse-CDF transforms of the same uniforms) would be correlated.
-    static Generator PhaseGenerator(int seed) => new(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0x5EED));
+    static Generator PhaseGenerator(long seed) => new(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0x5EED));
 
     static void CheckSize(long networks, long oscillators)
     {

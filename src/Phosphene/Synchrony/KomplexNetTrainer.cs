@@ -117,7 +117,7 @@ public static class KomplexNetTrainer
     /// Gaussian noise of standard deviation <paramref name="noise"/> (seeded, clamped to [0, 1]), in batches of 256.
     /// </summary>
     /// <exception cref="PhospheneException">A class count that does not match, or a negative noise level.</exception>
-    public static double Accuracy(KomplexNet net, OverlappingObjectsDataset data, double noise = 0, int seed = 0)
+    public static double Accuracy(KomplexNet net, OverlappingObjectsDataset data, double noise = 0, long seed = 0)
     {
         CheckData(net, data, "test");
         using var scope = NewDisposeScope();

@@ -16,7 +16,7 @@ public sealed record KuraNetTrainingOptions
     /// <summary>Adam learning rate (default 1e-3).</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Seed of the batches and initial phases (default 0).</summary>
-    public int Seed { get; init; }
+    public long Seed { get; init; }
     /// <summary>Report progress every this many iterations (default 10).</summary>
     public int ReportEvery { get; init; } = 10;
 
@@ -98,7 +98,7 @@ public static class KuraNetTrainer
             {
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                int seed = unchecked(options.Seed * 1_000_003 + iteration);
+                long seed = unchecked(options.Seed * 1_000_003 + iteration);
                 using var batch = task.Sample(options.Networks, options.Oscillators, seed);
                 var theta0 = InitialPhases.Uniform(options.Networks, options.Oscillators, seed);
                 optimizer.zero_grad();
@@ -129,7 +129,7 @@ public static class KuraNetTrainer
     /// Evaluates the couplings <paramref name="net"/> predicts (in evaluation mode) on <paramref name="networks"/>
     /// held-out networks of <paramref name="oscillators"/> drawn with <paramref name="seed"/>.
     /// </summary>
-    public static KuraNetEvaluation Evaluate(KuraNet net, SynchronyTask task, int networks, int oscillators, int seed)
+    public static KuraNetEvaluation Evaluate(KuraNet net, SynchronyTask task, int networks, int oscillators, long seed)
     {
         CheckTask(net, task);
         using var noGrad = no_grad();

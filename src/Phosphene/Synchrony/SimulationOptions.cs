@@ -21,7 +21,7 @@ public sealed record SimulationOptions
     /// </summary>
     public double MeasureFraction { get; init; } = 0.2;
     /// <summary>Seed of the noise generator (used only when the model has noise; default 0).</summary>
-    public int Seed { get; init; }
+    public long Seed { get; init; }
     /// <summary>Report progress at most this many times over the run (default 100).</summary>
     public int ProgressReports { get; init; } = 100;
 

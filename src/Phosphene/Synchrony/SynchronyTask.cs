@@ -45,7 +45,7 @@ public abstract class SynchronyTask
     /// <summary>A short description.</summary>
     public abstract string Name { get; }
     /// <summary>Draws B networks of N nodes, deterministic under <paramref name="seed"/>.</summary>
-    public abstract SynchronyBatch Sample(int networks, int oscillators, int seed);
+    public abstract SynchronyBatch Sample(int networks, int oscillators, long seed);
     /// <summary>The loss of T×B×N phase trajectories on <paramref name="batch"/>.</summary>
     public abstract Tensor Loss(Tensor phases, SynchronyBatch batch);
 
@@ -78,7 +78,7 @@ public sealed class GlobalSynchronyTask(FrequencyDistribution? distribution = nu
     /// <inheritdoc />
     public override string Name => $"global synchrony, ω ~ {Distribution}";
     /// <inheritdoc />
-    public override SynchronyBatch Sample(int networks, int oscillators, int seed)
+    public override SynchronyBatch Sample(int networks, int oscillators, long seed)
     {
         using var scope = NewDisposeScope();
         var omega = Distribution.Sample(networks, oscillators, seed);
@@ -106,7 +106,7 @@ public sealed class ClusterSynchronyTask(PointCloudKind kind, int groups = 3, do
     /// <inheritdoc />
     public override string Name => $"cluster synchrony on {Kind.ToString().ToLowerInvariant()}";
     /// <inheritdoc />
-    public override SynchronyBatch Sample(int networks, int oscillators, int seed)
+    public override SynchronyBatch Sample(int networks, int oscillators, long seed)
     {
         using var clouds = PointClouds.Generate(Kind, networks, oscillators, Noise, GaussianGroups, seed: seed);
         using var scope = NewDisposeScope();

@@ -33,9 +33,10 @@ public class ErrorAndMemoryTests
         e = Assert.Throws<PhospheneException>(() => saliency.Attribute(model, zeros(2, 3, 28, 28), tensor(new long[] { 0, 1 })));
         Assert.Equal("cnn expects float32 images N×1×28×28, got Float32 [2, 3, 28, 28]", e.Message);
         e = Assert.Throws<PhospheneException>(() => new Occlusion { Patch = 40 }.Attribute(model, x, tensor(new long[] { 0, 1 })));
-        Assert.Equal("occlusion: patch must be in 1 … 28 (the image side), got 40", e.Message);
+        Assert.Equal("Occlusion.Patch = 40 is invalid: it must be in 1 … 28 (the image side)", e.Message);
         e = Assert.Throws<PhospheneException>(() => new SobolAttribution { Grid = 23 }.Attribute(model, x, tensor(new long[] { 0, 1 })));
-        Assert.Equal("sobol: grid 23 needs a 1058-dimensional Sobol sequence; the largest grid is 22", e.Message);
+        Assert.Equal("SobolAttribution.Grid = 23 is invalid: it must be at most 22: a g×g grid needs a 2g²-dimensional Sobol " +
+                     "sequence and the sequence has 1024 dimensions", e.Message);
         e = Assert.Throws<PhospheneException>(() => new IntegratedGradients { BaselineImage = zeros(1, 14, 14) }.Attribute(model, x, tensor(new long[] { 0, 1 })));
         Assert.Equal("integrated-gradients: the baseline must be C×H×W or N×C×H×W like the inputs [2, 1, 28, 28], got [1, 14, 14]", e.Message);
     }

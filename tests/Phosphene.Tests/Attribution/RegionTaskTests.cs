@@ -66,9 +66,8 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
     [InlineData("kernel-shap")]
     public void MostMassFallsInTheLabelRegion(string name)
     {
-        var method = AttributionMethods.Create(name);
-        method.BatchSize = 256;
-        if (method is Rise rise) rise.Masks = 1000;
+        var method = name == "rise" ? new Rise { Masks = 1000 } : AttributionMethods.Create(name);
+        method = method.With(method.Settings with { BatchSize = 256 });
         using var maps = method.Attribute(task.Model, task.Images, task.Labels);
         Assert.Equal(new long[] { 8, 16, 16 }, maps.shape);
         double share = QuadrantShare(maps);
@@ -82,20 +81,9 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
         var y = task.Labels[..2];
         foreach (var name in new[] { "rise", "smoothgrad", "lime", "hsic" })
         {
-            var a = AttributionMethods.Create(name);
-            var b = AttributionMethods.Create(name);
-            var c = AttributionMethods.Create(name);
-            a.BatchSize = 64;
-            b.BatchSize = 37;
-            c.Seed = 1;
-            foreach (var m in new[] { a, b, c })
-                switch (m)
-                {
-                    case Rise r: r.Masks = 300; break;
-                    case SurrogateAttribution l: l.Samples = 120; break;
-                    case HsicAttribution h: h.Designs = 100; break;
-                    case SmoothGrad g: g.Samples = 10; break;
-                }
+            var a = Cheap(name, masks: 300, samples: 120, designs: 100, noisySamples: 10, new MethodSettings { BatchSize = 64 });
+            var b = a.With(a.Settings with { BatchSize = 37 });
+            var c = a.With(a.Settings with { Seed = 1 });
             using var first = a.Attribute(task.Model, x, y);
             using var second = b.Attribute(task.Model, x, y);
             using var other = c.Attribute(task.Model, x, y);
@@ -109,14 +97,7 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
     {
         foreach (var name in AttributionMethods.Names)
         {
-            var method = AttributionMethods.Create(name);
-            switch (method)
-            {
-                case Rise r: r.Masks = 100; break;
-                case SurrogateAttribution s: s.Samples = 50; break;
-                case HsicAttribution h: h.Designs = 64; break;
-                case SmoothGrad g: g.Samples = 4; break;
-            }
+            var method = Cheap(name, masks: 100, samples: 50, designs: 64, noisySamples: 4, new MethodSettings());
             using var maps = method.Attribute(task.Model, task.Images[..2], task.Labels[..2]);
             Assert.Equal(new long[] { 2, 16, 16 }, maps.shape);
             Assert.Equal(ScalarType.Float32, maps.dtype);
@@ -124,4 +105,18 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
             Assert.True(maps.abs().max().item<float>() > 0, $"{name} gave an all-zero map");
         }
     }
+
+    /// <summary>The registered method <paramref name="name"/>, its sampling budget cut to keep the test short.</summary>
+    static AttributionMethod Cheap(string name, int masks, int samples, int designs, int noisySamples, MethodSettings settings) =>
+        (name switch
+        {
+            "rise" => new Rise { Masks = masks },
+            "lime" => new Lime { Samples = samples },
+            "kernel-shap" => new KernelShap { Samples = samples },
+            "hsic" => new HsicAttribution { Designs = designs },
+            "smoothgrad" => new SmoothGrad { Samples = noisySamples },
+            "squaregrad" => new SquareGrad { Samples = noisySamples },
+            "vargrad" => new VarGrad { Samples = noisySamples },
+            _ => AttributionMethods.Create(name),
+        }).With(settings);
 }

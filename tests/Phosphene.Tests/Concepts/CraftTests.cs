@@ -150,7 +150,7 @@ public class CraftTests
         Assert.StartsWith("nmf needs non-negative activations, but the minimum is -", error.Message);
         Assert.EndsWith("; split after a ReLU, or use --method semi-nmf for signed activations", error.Message);
 
-        using var craft = Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4, Method = "semi-nmf" });
+        using var craft = Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4, Decomposition = "semi-nmf" });
         Assert.True(craft.Activations.min().item<float>() < 0);
         Assert.True(craft.Coefficients.min().item<double>() >= 0);
         Assert.True(craft.ConceptBank.min().item<double>() < 0);
@@ -206,7 +206,7 @@ public class CraftTests
             Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", Images(2, 0), 10)).Message);
         Assert.Equal("images must be float32 N×1×H×W for cnn, got Float32 [2, 3, 28, 28]",
             Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", rand(2, 3, 28, 28), 1)).Message);
-        Assert.Equal("unknown decomposition method 'kmean'; did you mean 'kmeans'? (methods: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
-            Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", Images(2, 0), 1, new CraftOptions { Method = "kmean" })).Message);
+        Assert.Equal("unknown decomposition 'kmean'; did you mean 'kmeans'? (decompositions: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
+            Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.6", Images(2, 0), 1, new CraftOptions { Decomposition = "kmean" })).Message);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Phosphene.Concepts;
 using static TorchSharp.torch;
@@ -99,7 +98,7 @@ public class NmfTests
                 m.fit(X)
                 print(repr(float(m.reconstruction_err_)))
                 """;
-            double reference = double.Parse(RunPython(script), CultureInfo.InvariantCulture);
+            double reference = double.Parse(PythonReference.Run(script), CultureInfo.InvariantCulture);
             using var nmf = new Nmf(6, solver, NmfInit.Nndsvda, 1e-4, 200, alpha, l1Ratio);
             nmf.Fit(a);
             double ours = (a - nmf.Coefficients.mm(nmf.ConceptBank)).norm().item<double>();
@@ -119,22 +118,9 @@ public class NmfTests
         Assert.Equal("nmf with 3 concepts needs at least 3 rows, got 2; use fewer concepts or more images",
             Assert.Throws<PhospheneException>(() => nmf.Fit(ones(2, 5))).Message);
         Assert.Equal("l1 ratio must be in [0, 1], got 2", Assert.Throws<PhospheneException>(() => new Nmf(3, l1Ratio: 2)).Message);
-        Assert.Equal("unknown decomposition method 'nmff'; did you mean 'nmf'? (methods: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
+        Assert.Equal("unknown decomposition 'nmff'; did you mean 'nmf'? (decompositions: nmf, semi-nmf, pca, ica, kmeans, dictionary)",
             Assert.Throws<PhospheneException>(() => ConceptDecomposition.Create("nmff", 3)).Message);
     }
 
     static string Quote(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
-
-    internal static string RunPython(string script)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
-    }
 }

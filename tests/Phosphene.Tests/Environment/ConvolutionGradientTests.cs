@@ -63,8 +63,7 @@ public class ConvolutionGradientTests
             model = new TinyCnn();
         model.eval();
         var (images, labels) = RegionTask.Make(64, seed: 9);
-        var explainer = (AttributionMethod)Activator.CreateInstance(method)!;
-        explainer.BatchSize = 64;
+        var explainer = ((AttributionMethod)Activator.CreateInstance(method)!).With(new MethodSettings { BatchSize = 64 });
         var batched = explainer.Attribute(model, images, labels);
         var single = cat(Enumerable.Range(0, 64).Select(i => explainer.Attribute(model, images.narrow(0, i, 1), labels.narrow(0, i, 1))).ToArray(), 0);
         Assert.True(batched.isfinite().all().item<bool>(), $"{explainer.Name}: non-finite values in the batched maps");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Phosphene.Models;
 using Phosphene.Tests.Data;
 using TorchSharp;
@@ -12,24 +11,6 @@ namespace Phosphene.Tests.Models;
 /// </summary>
 public class PyTorchImportTests
 {
-    static readonly string ScriptFolder = Path.Combine(DataCatalogTests.RepositoryRoot(), "src", "Phosphene", "Models", "PyTorch");
-
-    /// <summary>Runs a Python snippet with the exporter importable; fails with Python's output when it fails.</summary>
-    static void Python(string code, string workingDirectory)
-    {
-        string script = Path.Combine(workingDirectory, "export.py");
-        File.WriteAllText(script, $"import sys\nsys.path.insert(0, {System.Text.Json.JsonSerializer.Serialize(ScriptFolder)})\n{code}");
-        var info = new ProcessStartInfo("/usr/bin/python3", [script])
-        {
-            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)
-            ?? throw new InvalidOperationException("/usr/bin/python3 is required (environment/setup.sh installs python3-torch)");
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3 with torch failed (environment/setup.sh installs python3-torch):\n{output}");
-    }
-
     const string Export = """
         import torch
         from phosphene_zoo import create
@@ -54,7 +35,7 @@ public class PyTorchImportTests
     public void LogitsMatchPyTorchTo1e5(string name)
     {
         using var dir = new TempDirectory();
-        Python(Export.Replace("NAME", $"\"{name}\""), dir.Path);
+        PythonReference.Run(Export.Replace("NAME", $"\"{name}\""), dir.Path);
 
         using var scope = NewDisposeScope();
         using var model = ModelZoo.FromPyTorch(name, dir.File("weights.bin"));
@@ -73,7 +54,7 @@ public class PyTorchImportTests
     public void ShapeMismatchNamesKeyAndBothShapes()
     {
         using var dir = new TempDirectory();
-        Python("""
+        PythonReference.Run("""
             import torch
             from phosphene_zoo import create
             from export_state_dict import save_state_dict

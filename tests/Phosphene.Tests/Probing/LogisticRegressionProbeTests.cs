@@ -24,7 +24,7 @@ public class LogisticRegressionProbeTests
         using var probe = new LogisticRegressionProbe { C = 0.05, Tolerance = 1e-10 };
         probe.Fit(x, y);
         Assert.True(probe.Optimisation.Converged);
-        var reference = ScikitLearn.Run("""
+        var reference = PythonReference.RunJson("""
             from sklearn.linear_model import LogisticRegression
             from sklearn.metrics import log_loss, accuracy_score
             m = LogisticRegression(C=0.05, multi_class="multinomial", solver="lbfgs", tol=1e-10, max_iter=10000).fit(x, y)

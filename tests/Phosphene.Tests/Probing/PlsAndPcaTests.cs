@@ -21,7 +21,7 @@ public class PlsAndPcaTests
         var xTest = Random(30, 15, 4);
         using var probe = new PlsProbe { Components = 4 };
         probe.Fit(x, y);
-        var reference = ScikitLearn.Run("""
+        var reference = PythonReference.RunJson("""
             from sklearn.cross_decomposition import PLSRegression
             m = PLSRegression(n_components=4, scale=True, tol=1e-12, max_iter=5000).fit(x, y)
             out = {"pred": m.predict(xt).ravel().tolist(), "score": m.score(x, y)}

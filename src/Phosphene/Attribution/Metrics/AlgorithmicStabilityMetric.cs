@@ -11,12 +11,28 @@ namespace Phosphene.Attribution.Metrics;
 /// </remarks>
 public abstract class AlgorithmicStabilityMetric : AttributionMetric
 {
+    readonly SplitModels? splits;
+
     /// <summary>Creates the metric on models retrained on k splits (see <see cref="SplitModels.Train"/>).</summary>
-    private protected AlgorithmicStabilityMetric(string name, SplitModels splits) : base(name)
-        => Splits = splits ?? throw new ArgumentNullException(nameof(splits));
+    private protected AlgorithmicStabilityMetric(string name, SplitModels? splits) : base(name) => this.splits = splits;
 
     /// <summary>The k leave-one-split-out models and their data.</summary>
-    public SplitModels Splits { get; }
+    /// <exception cref="PhospheneException">The metric was made without them.</exception>
+    public SplitModels Splits => splits ?? throw MissingSplits(Name);
+
+    /// <summary>Whether the metric was given its split models (it cannot run without).</summary>
+    internal bool HasSplits => splits is not null;
+
+    /// <summary>The error of a MeGe or ReCo made without split models, saying how to build them.</summary>
+    internal static PhospheneException MissingSplits(string name) => new(
+        $"metric '{name}' compares models retrained on k splits of the data: build them with SplitModels.Train(data, k) " +
+        "and pass them as MetricSettings.Splits");
+
+    /// <inheritdoc />
+    protected override void Validate()
+    {
+        if (splits is null) throw MissingSplits(Name);
+    }
 
     /// <inheritdoc />
     public override bool HigherIsBetter => true;

@@ -15,7 +15,7 @@ namespace Phosphene.Attribution.Metrics;
 /// Shapes: inputs float32 N×C×H×W, targets int64 N, maps N×H×W (any floating dtype; read as float32). The model maps
 /// N×C×H×W to N×K scores (logits). Metrics that re-explain take an <see cref="AttributionFunction"/>.
 /// </remarks>
-public abstract class AttributionMetric
+public abstract class AttributionMetric : IRegistered
 {
     /// <summary>Creates the base for the metric called <paramref name="name"/> in the registry.</summary>
     protected AttributionMetric(string name) => Name = name;
@@ -25,6 +25,9 @@ public abstract class AttributionMetric
 
     /// <summary>Whether a higher score means a better explanation.</summary>
     public abstract bool HigherIsBetter { get; }
+
+    /// <summary>What the metric measures, with its defaults, in one line.</summary>
+    public abstract string Summary { get; }
 
     /// <summary>Whether the metric explains new inputs or models, and so needs an <see cref="AttributionFunction"/>.</summary>
     public virtual bool RequiresExplainer => false;
@@ -133,8 +136,7 @@ public abstract class AttributionMetric
 
     /// <summary>A <see cref="PhospheneException"/> saying that setting <paramref name="setting"/> = <paramref name="value"/> must be <paramref name="requirement"/>.</summary>
     protected PhospheneException Invalid(string setting, object value, string requirement) =>
-        new(string.Create(CultureInfo.InvariantCulture,
-            $"{GetType().Name}.{setting} = {value} is invalid: it must be {requirement}"));
+        Phosphene.Invalid.Setting(GetType().Name, setting, value, requirement);
 
     /// <summary>
     /// Throws a <see cref="PhospheneException"/> unless <paramref name="inputs"/> is float32 N×C×H×W with N ≥ 1,
@@ -173,18 +175,11 @@ public abstract class AttributionMetric
                 $"{Name}: targets must be classes in [0, {input.ClassCount}) of the model, got {(min < 0 ? min : max)}");
     }
 
-    /// <summary>The watched scalar of the model for each row of <paramref name="logits"/> (N×K) at <paramref name="targets"/> (N).</summary>
-    protected static Tensor Select(Tensor logits, Tensor targets, ModelOutput output)
-    {
-        var scores = output == ModelOutput.Probability ? logits.softmax(1) : logits;
-        return scores.gather(1, targets.unsqueeze(1)).squeeze(1);
-    }
-
     /// <summary>
-    /// The watched scalar (logit or probability of the target) for every input, in batches of <see cref="BatchSize"/>,
+    /// The watched scalar (<paramref name="output"/>'s score of the target, e.g. its logit or softmax) for every input, in batches of <see cref="BatchSize"/>,
     /// without gradients. Returns a float64 tensor of length N.
     /// </summary>
-    protected Tensor Scores(MetricInput input, Tensor inputs, Tensor targets, ModelOutput output)
+    protected Tensor Scores(MetricInput input, Tensor inputs, Tensor targets, OutputHead output)
     {
         using var noGrad = no_grad();
         long n = inputs.shape[0];
@@ -195,7 +190,7 @@ public abstract class AttributionMetric
             using var scope = NewDisposeScope();
             long size = Math.Min(BatchSize, n - start);
             var logits = input.Model.call(inputs.narrow(0, start, size));
-            result.narrow(0, start, size).copy_(Select(logits, targets.narrow(0, start, size), output));
+            result.narrow(0, start, size).copy_(output.Select(logits, targets.narrow(0, start, size)));
         }
         return result;
     }
@@ -206,7 +201,7 @@ public abstract class AttributionMetric
     /// <paramref name="perturb"/> receives the int64 example and sample indices of a batch and returns its perturbed
     /// inputs (B×C×H×W). Returns float64 N×<paramref name="perExample"/> scores of each input's own target.
     /// </summary>
-    protected Tensor PerturbedScores(MetricInput input, long perExample, Func<Tensor, Tensor, Tensor> perturb, ModelOutput output)
+    protected Tensor PerturbedScores(MetricInput input, long perExample, Func<Tensor, Tensor, Tensor> perturb, OutputHead output)
     {
         using var noGrad = no_grad();
         long n = input.Count, total = n * perExample;
@@ -220,7 +215,7 @@ public abstract class AttributionMetric
             var example = pair.div(perExample, rounding_mode: RoundingMode.floor);
             var sample = pair.remainder(perExample);
             var logits = input.Model.call(perturb(example, sample));
-            result.narrow(0, start, size).copy_(Select(logits, input.Targets.index_select(0, example), output));
+            result.narrow(0, start, size).copy_(output.Select(logits, input.Targets.index_select(0, example)));
             input.Progress?.Report(new MetricProgress(Name, start + size, total));
         }
         return result.view(n, perExample);

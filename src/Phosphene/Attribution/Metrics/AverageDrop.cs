@@ -16,5 +16,8 @@ public sealed class AverageDrop : MaskedConfidence
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "mean % of target probability lost when the input is masked by its map";
+
+    /// <inheritdoc />
     protected override double Value(double y, double o) => 100 * Math.Max(0, y - o) / y;
 }

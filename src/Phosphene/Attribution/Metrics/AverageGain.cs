@@ -15,5 +15,8 @@ public sealed class AverageGain : MaskedConfidence
     public override bool HigherIsBetter => true;
 
     /// <inheritdoc />
+    public override string Summary => "mean % of the remaining probability gained when the input is masked by its map";
+
+    /// <inheritdoc />
     protected override double Value(double y, double o) => y >= 1 ? 0 : 100 * Math.Max(0, o - y) / (1 - y);
 }

@@ -15,5 +15,8 @@ public sealed class AverageIncrease : MaskedConfidence
     public override bool HigherIsBetter => true;
 
     /// <inheritdoc />
+    public override string Summary => "% of inputs whose target probability rises when masked by their map";
+
+    /// <inheritdoc />
     protected override double Value(double y, double o) => o > y ? 100 : 0;
 }

@@ -20,6 +20,9 @@ public sealed class AverageStability : AttributionMetric
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "max relative change of the map under 10 uniform input perturbations of radius 0.1";
+
+    /// <inheritdoc />
     public override bool RequiresExplainer => true;
 
     /// <summary>Half-width of the uniform noise on every input value; default 0.1.</summary>

@@ -17,6 +17,9 @@ public sealed class Complexity : AttributionMetric
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "entropy of the normalised |map|";
+
+    /// <inheritdoc />
     protected override bool UsesModel => false;
 
     /// <summary>The entropy of each N×H×W map's normalised magnitude, one value per map.</summary>

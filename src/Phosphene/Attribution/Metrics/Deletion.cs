@@ -16,5 +16,8 @@ public sealed class Deletion : PixelPerturbationCurve
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "area under the target probability as the top-ranked pixels are removed (20 steps, baseline 0)";
+
+    /// <inheritdoc />
     protected override bool Inserts => false;
 }

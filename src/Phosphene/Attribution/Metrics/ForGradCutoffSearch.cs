@@ -77,16 +77,8 @@ public sealed partial class ForGradCutoffSearch
                                       CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(method);
-        var normalization = method.Normalization;
-        method.Normalization = MapNormalization.None;
-        try
-        {
-            return Search(model, method.Name, method.AsFunction(), inputs, targets, checkpointKey, progress, cancellation);
-        }
-        finally
-        {
-            method.Normalization = normalization;
-        }
+        var raw = method.With(method.Settings with { Normalization = MapNormalization.None });
+        return Search(model, method.Name, raw.AsFunction(), inputs, targets, checkpointKey, progress, cancellation);
     }
 
     /// <summary>Searches the cutoff of a white-box <paramref name="method"/> for a trained zoo model (cached on disk by its checkpoint key).</summary>

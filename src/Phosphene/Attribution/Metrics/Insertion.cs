@@ -16,5 +16,8 @@ public sealed class Insertion : PixelPerturbationCurve
     public override bool HigherIsBetter => true;
 
     /// <inheritdoc />
+    public override string Summary => "area under the target probability as the top-ranked pixels are restored onto a 0 baseline (20 steps)";
+
+    /// <inheritdoc />
     protected override bool Inserts => true;
 }

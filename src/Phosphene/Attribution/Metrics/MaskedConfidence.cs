@@ -15,7 +15,7 @@ public abstract class MaskedConfidence : AttributionMetric
     protected MaskedConfidence(string name) : base(name) { }
 
     /// <summary>The watched score; default the target's softmax probability (the papers' definition).</summary>
-    public ModelOutput Output { get; init; } = ModelOutput.Probability;
+    public OutputHead Head { get; init; } = OutputHead.Softmax;
 
     /// <summary>The per-example value from the full-input score <paramref name="y"/> and the masked-input score <paramref name="o"/>.</summary>
     protected abstract double Value(double y, double o);
@@ -25,8 +25,8 @@ public abstract class MaskedConfidence : AttributionMetric
     {
         var mask = MapSimilarity.MinMaxNormalise(input.Maps).unsqueeze(1);
         var masked = input.Inputs * mask;
-        var y = Values(Scores(input, input.Inputs, input.Targets, Output));
-        var o = Values(Scores(input, masked, input.Targets, Output));
+        var y = Values(Scores(input, input.Inputs, input.Targets, Head));
+        var o = Values(Scores(input, masked, input.Targets, Head));
         input.Progress?.Report(new MetricProgress(Name, input.Count, input.Count));
         return new MetricResult(Name, HigherIsBetter, y.Select((yi, i) => Value(yi, o[i])).ToArray());
     }

@@ -13,7 +13,10 @@ namespace Phosphene.Attribution.Metrics;
 public sealed class MeGe : AlgorithmicStabilityMetric
 {
     /// <summary>Creates the metric on models retrained on k splits (see <see cref="SplitModels.Train"/>).</summary>
-    public MeGe(SplitModels splits) : base("mege", splits) { }
+    public MeGe(SplitModels? splits) : base("mege", splits) { }
+
+    /// <inheritdoc />
+    public override string Summary => "similarity of the explanations of models retrained on k splits";
 
     private protected override (IReadOnlyList<double> Values, double Score) Select(AlgorithmicStabilityResult result)
         => (result.EqualDistances, result.MeGe);

@@ -29,6 +29,9 @@ public sealed class ModelRandomisation : AttributionMetric
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "Spearman correlation of |maps| before and after cascading layer randomisation";
+
+    /// <inheritdoc />
     public override bool RequiresExplainer => true;
 
     /// <summary>Cascading (default) or independent randomisation.</summary>

@@ -22,6 +22,9 @@ public sealed class MuFidelity : AttributionMetric
     /// <inheritdoc />
     public override bool HigherIsBetter => true;
 
+    /// <inheritdoc />
+    public override string Summary => "Spearman correlation of map mass and logit drop over 200 random 20% subsets of a 9×9 grid";
+
     /// <summary>Cells per side of the grid the subsets are drawn on; default 9.</summary>
     public int GridSize { get; init; } = 9;
 
@@ -38,7 +41,7 @@ public sealed class MuFidelity : AttributionMetric
     public CorrelationKind Correlation { get; init; } = CorrelationKind.Spearman;
 
     /// <summary>The watched score; default the target's logit.</summary>
-    public ModelOutput Output { get; init; } = ModelOutput.Logit;
+    public OutputHead Head { get; init; } = OutputHead.Logit;
 
     /// <inheritdoc />
     protected override void Validate()
@@ -72,12 +75,12 @@ public sealed class MuFidelity : AttributionMetric
         var subsetPixels = subsetCells.index_select(1, pixelCell);                     // Samples × H·W (bool)
 
         // The drops depend on the inputs and subsets only: computed once for every set of maps.
-        var full = Scores(input, input.Inputs, input.Targets, Output);                // N
+        var full = Scores(input, input.Inputs, input.Targets, Head);                // N
         var perturbedScores = PerturbedScores(input, Samples, (example, sample) =>
         {
             var mask = subsetPixels.index_select(0, sample).view(-1, 1, h, w);
             return where(mask, Baseline, input.Inputs.index_select(0, example));
-        }, Output);
+        }, Head);
         var dropRows = Rows(full.unsqueeze(1) - perturbedScores);                    // N × Samples
         var subsetMatrix = subsetPixels.to_type(ScalarType.Float64).t();
 

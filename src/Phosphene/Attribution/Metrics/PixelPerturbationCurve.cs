@@ -29,7 +29,7 @@ public abstract class PixelPerturbationCurve : AttributionMetric
     public Tensor? BaselineInputs { get; init; }
 
     /// <summary>The watched score: default the target's softmax probability, as in the RISE paper.</summary>
-    public ModelOutput Output { get; init; } = ModelOutput.Probability;
+    public OutputHead Head { get; init; } = OutputHead.Softmax;
 
     /// <summary>Rank pixels by |map| instead of the signed map; default false.</summary>
     public bool RankByMagnitude { get; init; }
@@ -72,7 +72,7 @@ public abstract class PixelPerturbationCurve : AttributionMetric
             var x = input.Inputs.index_select(0, example);
             var x0 = baseline.index_select(0, example);
             return Inserts ? where(perturbed, x, x0) : where(perturbed, x0, x);
-        }, Output);
+        }, Head);
         var fractions = Enumerable.Range(0, Steps + 1).Select(k => (double)k / Steps).ToArray();
         return new CurveResult(Name, HigherIsBetter, fractions, Rows(scores));
     }

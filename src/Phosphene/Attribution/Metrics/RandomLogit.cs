@@ -17,6 +17,9 @@ public sealed class RandomLogit : AttributionMetric
     public override bool HigherIsBetter => false;
 
     /// <inheritdoc />
+    public override string Summary => "SSIM between the maps of the target and of a random other class";
+
+    /// <inheritdoc />
     public override bool RequiresExplainer => true;
 
     /// <inheritdoc />

@@ -15,7 +15,10 @@ namespace Phosphene.Attribution.Metrics;
 public sealed class ReCo : AlgorithmicStabilityMetric
 {
     /// <summary>Creates the metric on models retrained on k splits (see <see cref="SplitModels.Train"/>).</summary>
-    public ReCo(SplitModels splits) : base("reco", splits) { }
+    public ReCo(SplitModels? splits) : base("reco", splits) { }
+
+    /// <inheritdoc />
+    public override string Summary => "how well explanation distance separates agreeing from disagreeing retrained models";
 
     private protected override (IReadOnlyList<double> Values, double Score) Select(AlgorithmicStabilityResult result)
         => (result.DifferentDistances, result.ReCo);

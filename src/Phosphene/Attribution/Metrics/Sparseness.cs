@@ -17,6 +17,9 @@ public sealed class Sparseness : AttributionMetric
     public override bool HigherIsBetter => true;
 
     /// <inheritdoc />
+    public override string Summary => "Gini index of the |map|";
+
+    /// <inheritdoc />
     protected override bool UsesModel => false;
 
     /// <summary>The Gini index of each N×H×W map's magnitudes, one value per map.</summary>

@@ -1,3 +1,4 @@
+using Phosphene.Attribution;
 using Phosphene.Attribution.Metrics;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public class CurveMetricTests
         using var y = zeros(1, ScalarType.Int64);
         using var map = ones(1, 10, 10);
 
-        var result = new Deletion { Steps = 10, Output = ModelOutput.Logit }.Evaluate(model, x, y, map);
+        var result = new Deletion { Steps = 10, Head = OutputHead.Logit }.Evaluate(model, x, y, map);
 
         Assert.Equal(Enumerable.Range(0, 11).Select(k => k / 10.0), result.Fractions);
         Assert.Equal(Enumerable.Range(0, 11).Select(k => 100.0 - 10 * k), result.Curves[0].Select(v => Math.Round(v, 4)));
@@ -32,8 +33,8 @@ public class CurveMetricTests
         using var y = zeros(1, ScalarType.Int64);
         using var map = w.view(1, 4, 4);
 
-        var result = new Deletion { Steps = 16, Output = ModelOutput.Logit }.Evaluate(model, x, y, map);
-        var insertion = new Insertion { Steps = 16, Output = ModelOutput.Logit }.Evaluate(model, x, y, map);
+        var result = new Deletion { Steps = 16, Head = OutputHead.Logit }.Evaluate(model, x, y, map);
+        var insertion = new Insertion { Steps = 16, Head = OutputHead.Logit }.Evaluate(model, x, y, map);
 
         // After k deletions: 136 − (16 + 15 + … + (17 − k)) = 136 − 16k + k(k − 1)/2.
         var expected = Enumerable.Range(0, 17).Select(k => 136.0 - 16 * k + k * (k - 1) / 2.0).ToArray();
@@ -75,7 +76,7 @@ public class CurveMetricTests
         using var map = tensor(new float[] { 4, 3, 2, 1 }).view(1, 2, 2);
         using var blurred = full(1, 1, 2, 2, 0.5f);
 
-        var result = new Deletion { Steps = 4, Output = ModelOutput.Logit, BaselineInputs = blurred }.Evaluate(model, x, y, map);
+        var result = new Deletion { Steps = 4, Head = OutputHead.Logit, BaselineInputs = blurred }.Evaluate(model, x, y, map);
 
         Assert.Equal(new[] { 4.0, 3.5, 3.0, 2.5, 2.0 }, result.Curves[0].Select(v => Math.Round(v, 5)));
     }

@@ -65,10 +65,10 @@ public class ForGradCutoffSearchTests
         var (model, x, y, noisy) = Task();
         using (model) using (x) using (y)
         {
-            var search = new ForGradCutoffSearch { Metric = new Deletion { Output = ModelOutput.Logit, Steps = 32 }, UseCache = false };
+            var search = new ForGradCutoffSearch { Metric = new Deletion { Head = OutputHead.Logit, Steps = 32 }, UseCache = false };
             var result = search.Search(model, "noisy-gradient", noisy, x, y);
             using var truth = (Wave(1) + 1.5f).unsqueeze(0).expand(4, Size, Size).clone();
-            double trueScore = new Deletion { Output = ModelOutput.Logit, Steps = 32 }.Evaluate(model, x, y, truth).Score;
+            double trueScore = new Deletion { Head = OutputHead.Logit, Steps = 32 }.Evaluate(model, x, y, truth).Score;
 
             Assert.Equal(ForGradCutoffSearch.DefaultSigmas(Size, Size), result.Sigmas);
             Assert.Equal(result.Sigmas.Count, result.Scores.Count);
@@ -118,7 +118,7 @@ public class ForGradCutoffSearchTests
         using var cache = new TempDirectory();
         using (model) using (x) using (y)
         {
-            var search = new ForGradCutoffSearch { Metric = new Deletion { Output = ModelOutput.Logit }, CacheDirectory = cache.Path };
+            var search = new ForGradCutoffSearch { Metric = new Deletion { Head = OutputHead.Logit }, CacheDirectory = cache.Path };
             var first = search.Search(model, "noisy-gradient", noisy, x, y, checkpointKey: "abc123");
             int afterFirst = calls;
             var second = search.Search(model, "noisy-gradient", noisy, x, y, checkpointKey: "abc123");
@@ -144,7 +144,7 @@ public class ForGradCutoffSearchTests
             Assert.NotNull(search.CachedSigma(model, "noisy-gradient"));
 
             // Another metric is another question: searched again.
-            var other = new ForGradCutoffSearch { Metric = new Insertion { Output = ModelOutput.Logit }, CacheDirectory = cache.Path }
+            var other = new ForGradCutoffSearch { Metric = new Insertion { Head = OutputHead.Logit }, CacheDirectory = cache.Path }
                 .Search(model, "noisy-gradient", noisy, x, y, checkpointKey: "abc123");
             Assert.False(other.FromCache);
             Assert.Equal("insertion", other.Metric);
