@@ -148,7 +148,7 @@ public class CraftTests
         var images = Images(4, 9, 28, 40);                                                   // rectangular
         var error = Assert.Throws<PhospheneException>(() => Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4 }));
         Assert.StartsWith("nmf needs non-negative activations, but the minimum is -", error.Message);
-        Assert.EndsWith("; split after a ReLU, or use --method semi-nmf for signed activations", error.Message);
+        Assert.EndsWith("; split after a ReLU, or use the method semi-nmf for signed activations", error.Message);
 
         using var craft = Craft.Fit(model, "features.5", images, 2, new CraftOptions { Concepts = 3, Patch = 14, Designs = 4, Decomposition = "semi-nmf" });
         Assert.True(craft.Activations.min().item<float>() < 0);

@@ -49,6 +49,6 @@ public class CropGridTests
         var expected = split.Activations(grid.Extract(images[2..3], 28))[0].mean([1, 2]);
         Assert.True(a[2 * perImage].allclose(expected, rtol: 1e-5, atol: 1e-6));
         var e = Assert.Throws<PhospheneException>(() => grid.Activations(split, rand(1, 1, 10, 40)));
-        Assert.Equal("images of 10×40 pixels are smaller than the 14-pixel patch; use a smaller --patch", e.Message);
+        Assert.Equal("images of 10×40 pixels are smaller than the 14-pixel patch; use a smaller patch (CraftOptions.Patch)", e.Message);
     }
 }

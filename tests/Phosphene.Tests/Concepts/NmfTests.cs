@@ -113,7 +113,7 @@ public class NmfTests
         using var scope = NewDisposeScope();
         using var nmf = new Nmf(3);
         var e = Assert.Throws<PhospheneException>(() => nmf.Fit(tensor(new double[] { 1, -2, 3, 4, 5, 6, 7, 8, 9 }, [3, 3])));
-        Assert.Equal("nmf needs non-negative activations, but the minimum is -2; split after a ReLU, or use --method semi-nmf for signed activations", e.Message);
+        Assert.Equal("nmf needs non-negative activations, but the minimum is -2; split after a ReLU, or use the method semi-nmf for signed activations", e.Message);
         Assert.Equal("nmf is not fitted yet; call Fit(activations) first", Assert.Throws<PhospheneException>(() => nmf.ConceptBank).Message);
         Assert.Equal("nmf with 3 concepts needs at least 3 rows, got 2; use fewer concepts or more images",
             Assert.Throws<PhospheneException>(() => nmf.Fit(ones(2, 5))).Message);

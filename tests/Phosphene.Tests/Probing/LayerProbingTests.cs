@@ -65,9 +65,9 @@ public class LayerProbingTests
         string big = bytes[0] > 1000 ? "features.2" : "classifier.1";
         long width = one[big].shape[1];
         Assert.Equal($"layer '{big}' gives 60×{width} float32 features ({60 * width * 4 / (double)(1L << 30):F2} GiB), over the memory " +
-                     "budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA in front of the probe (--pca k: " +
-                     "the layer is then streamed to a float32 file and reduced from there), pool it (--pool avg or grid:k), probe fewer " +
-                     "inputs, or raise the budget", e.Message);
+                     "budget of 0.00 GiB (ProbingOptions.MemoryBudget); reduce it with a PCA in front of the probe (Probe.PcaComponents: " +
+                     "the layer is then streamed to a float32 file and reduced from there), pool it (ProbingOptions.Pooling: average or grid), " +
+                     "probe fewer inputs, or raise the budget", e.Message);
     }
 
     [Fact]
