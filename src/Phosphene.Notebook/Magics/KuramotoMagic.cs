@@ -38,9 +38,9 @@ public sealed class KuramotoMagic : Magic
             .Option("field", 0.0, "External field strength h.")
             .Option("field-frequency", 0.0, "External field frequency Ω.")
             .Flag("record-phases", "Also record θ(t) (K×B×N×T floats) for the animated phase circle; keep N small.")
-            .Option("seed", 0, "Seed of frequencies, initial phases and noise."));
+            .Option("seed", 0L, "Seed of frequencies, initial phases and noise."));
         d.Subcommand("kuranet", "Train KuraNet to synchronise disordered oscillators (global) or cluster 2-D points (clusters:moons|circles|gaussians).", k => k
-            .Option("task", "global", "global, global:<distribution> (default uniform(-1,1)), or clusters:moons|circles|gaussians.")
+            .Option(ValueKinds.KuraNetTask, "task", "global, global:<distribution> (default uniform(-1,1)), or clusters:moons|circles|gaussians.", defaultWord: "global")
             .Option("iterations", 200, "Gradient steps, each on fresh networks.", min: 1)
             .Option("networks", 16, "Networks per training batch.", min: 2)
             .Option("oscillators", 32, "Oscillators per network.", min: 2)
@@ -51,7 +51,7 @@ public sealed class KuramotoMagic : Magic
             .Option("burn-in", 100, "Steps without gradient before the loss window.", min: 0)
             .Option("loss-steps", 50, "Steps in the loss window (backpropagated).", min: 1)
             .Option("evaluate", 64, "Held-out networks to compare trained and untrained couplings on.", min: 1)
-            .Option("seed", 0, "Seed of the weights, batches and phases."));
+            .Option("seed", 0L, "Seed of the weights, batches and phases."));
         d.Subcommand("komplexnet", "Train KomplexNet (or a baseline) on overlapping two-object Fashion-MNIST images, or load it from the checkpoint cache; report accuracy.", k => k
             .Option("data", "overlap-fashion", "The data set.", choices: ["overlap-fashion"])
             .Option("variant", KomplexVariant.Feedforward, "feedforward, feedback, or a baseline: complex-without-kuramoto, real.")
@@ -67,7 +67,7 @@ public sealed class KuramotoMagic : Magic
             .Option("epochs", 5, "Training epochs.", min: 1)
             .Option("batch-size", 64, "Images per step.", min: 1)
             .Option("lr", 5e-3, "Adam learning rate (decayed linearly to 0).", above: 0)
-            .Option("seed", 0, "Seed of the data, weights, order and phases."));
+            .Option("seed", 0L, "Seed of the data, weights, order and phases."));
         d.Subcommand("phases", "Phase maps of a trained complex network: hue = phase, brightness = amplitude.", p => p
             .Required<object>("model", "A komplexnet result (or a KomplexNet).")
             .Option(ValueKinds.Images, "images", "Images B×1×S×S, e.g. {x[..4]}; default: the first 6 test composites of the run."));
@@ -97,7 +97,7 @@ public sealed class KuramotoMagic : Magic
         var options = new SimulationOptions
         {
             Dt = invocation.Get<double>("dt"), Steps = invocation.Get<int>("steps"), Integrator = invocation.Get<Integrator>("integrator"),
-            RecordEvery = invocation.Get<int>("record-every"), RecordPhases = invocation.Flag("record-phases"), Seed = invocation.Get<int>("seed"),
+            RecordEvery = invocation.Get<int>("record-every"), RecordPhases = invocation.Flag("record-phases"), Seed = invocation.Get<long>("seed"),
         };
         options.Validate();
         var dynamics = new OscillatorDynamics(invocation.Get<double>("lag"), invocation.Get<double>("noise"),
@@ -125,11 +125,11 @@ public sealed class KuramotoMagic : Magic
     {
         var experiment = new KuraNetExperiment
         {
-            Task = SynchronyTask.Parse(invocation.Get<string>("task")),
+            Task = invocation.Get<SynchronyTask>("task"),
             Iterations = invocation.Get<int>("iterations"), Networks = invocation.Get<int>("networks"), Oscillators = invocation.Get<int>("oscillators"),
             LearningRate = invocation.Get<double>("lr"), HiddenUnits = invocation.Get<int>("hidden"), AverageDegree = invocation.Get<double>("degree"),
             Dt = invocation.Get<double>("dt"), BurnInSteps = invocation.Get<int>("burn-in"), LossSteps = invocation.Get<int>("loss-steps"),
-            EvaluationNetworks = invocation.Get<int>("evaluate"), Seed = invocation.Get<int>("seed"),
+            EvaluationNetworks = invocation.Get<int>("evaluate"), Seed = invocation.Get<long>("seed"),
         };
         experiment.Validate();
         using var progress = ProgressDisplay.Show(context, "%kuramoto kuranet", experiment.Iterations);
@@ -145,7 +145,7 @@ public sealed class KuramotoMagic : Magic
             KuramotoSteps = invocation.Get<int>("steps"), StepSize = invocation.Get<double>("step-size"),
             GlobalInhibition = invocation.Get<double>("inhibition"), SynchronyWeight = invocation.Get<double>("synchrony-weight"),
             Epochs = invocation.Get<int>("epochs"), BatchSize = invocation.Get<int>("batch-size"), LearningRate = invocation.Get<double>("lr"),
-            Seed = invocation.Get<int>("seed"),
+            Seed = invocation.Get<long>("seed"),
         };
         experiment.Validate();
         var batches = (experiment.TrainCount + experiment.BatchSize - 1) / experiment.BatchSize;

@@ -52,7 +52,7 @@ public sealed class MagicInvocation
     {
         if (!_values.TryGetValue(name, out var value))
             throw new ArgumentException($"{Magic} declares no option '{name}' for this subcommand; declared: {string.Join(", ", _values.Keys.Select(k => "--" + k))}", nameof(name));
-        return (T)MagicValues.Coerce(value, typeof(T), $"--{name}")!;
+        return (T)MagicCoercion.Coerce(value, typeof(T), $"--{name}")!;
     }
 
     /// <summary>How errors name this form of the magic: <c>%probe</c>, <c>%probe similarity</c>.</summary>
@@ -78,8 +78,8 @@ public sealed class MagicInvocation
         return value switch
         {
             null => [],
-            IEnumerable enumerable and not string => (IReadOnlyList<T>)MagicValues.Coerce(enumerable, typeof(IReadOnlyList<T>), $"--{name}")!,
-            _ => [(T)MagicValues.Coerce(value, typeof(T), $"--{name}")!],
+            IEnumerable enumerable and not string => (IReadOnlyList<T>)MagicCoercion.Coerce(enumerable, typeof(IReadOnlyList<T>), $"--{name}")!,
+            _ => [(T)MagicCoercion.Coerce(value, typeof(T), $"--{name}")!],
         };
     }
 

@@ -43,13 +43,24 @@ public sealed record MagicLimits(double? Min = null, double? Max = null, double?
     internal static void Check(double value, Type numberType, MagicOption option, string what)
     {
         var limits = Of(numberType, option.Limits);
-        var integer = MagicValues.IsInteger(numberType);
+        var integer = MagicTypes.IsInteger(numberType);
         if (limits.Contains(value) && (!integer || value == Math.Floor(value)))
             return;
-        var range = limits.Describe();
-        var expected = range == "finite" ? (integer ? "a whole number" : "a finite number") : $"{(integer ? "a whole number" : "a number")} {range}";
+        if (limits.Contains(value))
+            throw new MagicException($"{what} expects {MagicTypes.Article(MagicTypes.Describe(numberType))}, got {Format(value)}");
         var auto = option.AcceptsAuto ? ", or auto" : "";
-        throw new MagicException($"{what} must be {expected}, got {Format(value)}; give a value in that range{auto}");
+        throw new MagicException($"{what} must be {Expected(numberType, option, typeRange: true)}, got {Format(value)}; give a value in that range{auto}");
+    }
+
+    /// <summary>
+    /// What a number option accepts, in words: <c>a whole number from 1 to 100</c>, <c>a number greater than 0</c>;
+    /// without <paramref name="typeRange"/>, an integer option without limits is just <c>a whole number</c>.
+    /// </summary>
+    internal static string Expected(Type numberType, MagicOption option, bool typeRange = false)
+    {
+        var integer = MagicTypes.IsInteger(numberType);
+        var range = (option.Limits is null && integer && !typeRange ? new MagicLimits() : Of(numberType, option.Limits)).Describe();
+        return range == "finite" ? (integer ? "a whole number" : "a finite number") : $"{(integer ? "a whole number" : "a number")} {range}";
     }
 
     private static (double Low, double High) TypeRange(Type type) => type switch

@@ -20,7 +20,7 @@ public sealed class MagicOption
         Choices = choices ?? (Nullable.GetUnderlyingType(type) ?? type) switch
         {
             { IsEnum: true } e => (Nullable.GetUnderlyingType(type) is null ? [] : new[] { "auto" })
-                .Concat(Enum.GetValues(e).Cast<object>().Select(v => Aliases.FirstOrDefault(a => a.Value.Equals(v)).Key ?? MagicValues.Kebab(v.ToString()!))).ToArray(),
+                .Concat(Enum.GetValues(e).Cast<object>().Select(v => Aliases.FirstOrDefault(a => a.Value.Equals(v)).Key ?? MagicTypes.Kebab(v.ToString()!))).ToArray(),
             _ => null,
         };
         IsPositional = positional;
@@ -66,14 +66,14 @@ public sealed class MagicOption
     public MagicValueKind? Kind { get; }
 
     /// <summary>True for a nullable number or enum: the word <c>auto</c> means null, "let the method choose".</summary>
-    public bool AcceptsAuto => Nullable.GetUnderlyingType(Type) is { } inner && (MagicValues.IsNumber(inner) || inner.IsEnum);
+    public bool AcceptsAuto => Nullable.GetUnderlyingType(Type) is { } inner && (MagicTypes.IsNumber(inner) || inner.IsEnum);
 
     /// <summary>True when null is a valid value: an optional option whose default is null.</summary>
     public bool AcceptsNull => !Required && Default is null && !IsFlag;
 
     /// <summary>How the value is written, for usage lines: <c>int</c>, <c>a|b|c</c>, <c>images</c>, <c>number|auto</c>, …</summary>
     public string ValueSyntax => IsFlag ? "" : Choices is { } choices ? string.Join("|", choices)
-        : Kind is { } kind ? kind.Name : MagicValues.Describe(Type) + (AcceptsAuto ? "|auto" : "");
+        : Kind is { } kind ? kind.Name : MagicTypes.Describe(Type) + (AcceptsAuto ? "|auto" : "");
 
     /// <inheritdoc/>
     public override string ToString() => IsPositional ? $"<{Name}>" : IsFlag ? $"--{Name}" : $"--{Name} {ValueSyntax}";

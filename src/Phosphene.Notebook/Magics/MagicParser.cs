@@ -82,7 +82,7 @@ internal static class MagicParser
                 if (name == "as")
                 {
                     var target = inline ?? (index < tokens.Count ? tokens[index++].Text : null);
-                    if (target is null || !MagicValues.IsIdentifier(target))
+                    if (target is null || !MagicLiterals.IsIdentifier(target))
                         throw new MagicException($"{written}: --as needs a C# variable name, e.g. --as result" + (target is null ? "" : $"; '{target}' is not one"));
                     bindAs = target;
                     continue;
@@ -90,20 +90,20 @@ internal static class MagicParser
                 var option = available.FirstOrDefault(o => o.Name == name && !o.IsPositional);
                 if (option is null)
                 {
+                    // An option of another form is named there; a close name of this form is suggested only otherwise.
                     var names = available.Where(o => !o.IsPositional).Select(o => o.Name).Append("as").Append("help");
-                    var suggestion = Suggestions.Closest(name, names);
-                    throw new MagicException($"{form} has no option '--{name}'"
-                        + (suggestion is null ? "" : $"; did you mean '--{suggestion}'?") + Elsewhere(declaration, subcommand, name, written)
-                        + $" (see {form} --help)");
+                    var hint = Elsewhere(declaration, subcommand, name, written)
+                               ?? (Suggestions.Closest(name, names) is { } suggestion ? $"; did you mean '--{suggestion}'?" : "");
+                    throw new MagicException($"{form} has no option '--{name}'{hint} (see {form} --help)");
                 }
                 if (given.Contains(option.Name))
-                    throw new MagicException($"{written}: option '--{option.Name}' is given twice; give it once");
+                    throw new MagicException($"{form}: option '--{option.Name}' is given twice; give it once");
                 if (option.IsFlag)
                 {
                     if (inline is not null)
                     {
                         values[option.Name] = bool.TryParse(inline, out var flag) ? flag
-                            : throw new MagicException($"{written}: flag '--{option.Name}' is true when present; write --{option.Name} alone (or --{option.Name}=false)");
+                            : throw new MagicException($"{form}: flag '--{option.Name}' is true when present; write --{option.Name} alone (or --{option.Name}=false)");
                     }
                     else
                     {
@@ -120,10 +120,10 @@ internal static class MagicParser
                 else
                 {
                     if (index >= tokens.Count || tokens[index] is { Kind: MagicTokenKind.Bare } next && next.Text.StartsWith("--", StringComparison.Ordinal) && next.Text.Length > 2 && !char.IsDigit(next.Text[2]))
-                        throw new MagicException($"{written}: option '--{option.Name}' needs a value ({option.ValueSyntax}): {option.Help}");
+                        throw new MagicException($"{form}: option '--{option.Name}' needs a value ({option.ValueSyntax}): {option.Help}");
                     valueToken = tokens[index++];
                 }
-                values[option.Name] = MagicValues.Parse(valueToken, option, context, written);
+                values[option.Name] = MagicValues.Parse(valueToken, option, context, form);
                 given.Add(option.Name);
                 continue;
             }
@@ -131,7 +131,7 @@ internal static class MagicParser
             if (nextPositional < positionals.Count)
             {
                 var argument = positionals[nextPositional++];
-                values[argument.Name] = MagicValues.Parse(token, argument, context, written);
+                values[argument.Name] = MagicValues.Parse(token, argument, context, form);
                 given.Add(argument.Name);
                 index++;
                 continue;
@@ -143,7 +143,7 @@ internal static class MagicParser
             }
             throw new MagicException($"{form}: unexpected '{line[token.Start..token.End]}'"
                 + (positionals.Count == 0 ? "; options are written --name value" : $"; it takes {positionals.Count} argument(s): {string.Join(" ", positionals)}")
-                + $" (see {written} --help)");
+                + $" (see {form} --help)");
         }
 
         foreach (var option in available)
@@ -162,12 +162,12 @@ internal static class MagicParser
     }
 
     // Where an option that this form lacks is declared instead: another subcommand, or the bare form.
-    private static string Elsewhere(MagicDeclaration declaration, MagicSubcommand? current, string name, string written)
+    private static string? Elsewhere(MagicDeclaration declaration, MagicSubcommand? current, string name, string written)
     {
         if (current is not null && declaration.BareForm.Find(name) is { IsPositional: false })
-            return $" ('--{name}' belongs to {written} without a subcommand)";
+            return $": it belongs to {written} without a subcommand";
         var other = declaration.Subcommands.FirstOrDefault(s => s != current && s.Find(name) is { IsPositional: false });
-        return other is null ? "" : $" ('--{name}' belongs to the subcommand: {written} {other.Name} --{name} …)";
+        return other is null ? null : $": it belongs to {written} {other.Name}";
     }
 
     private static bool IsHelp(MagicToken token) => token.Kind == MagicTokenKind.Bare && token.Text == "--help";

@@ -104,7 +104,7 @@ public sealed class MagicUsage
     private static string FormatDefault(object value, MagicOption option) => value switch
     {
         string s => $"\"{s}\"",
-        Enum e => option.Aliases.FirstOrDefault(a => a.Value.Equals(e)).Key ?? MagicValues.Kebab(e.ToString()),
+        Enum e => option.Aliases.FirstOrDefault(a => a.Value.Equals(e)).Key ?? MagicTypes.Kebab(e.ToString()),
         System.Collections.IEnumerable sequence => string.Join(",", sequence.Cast<object?>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

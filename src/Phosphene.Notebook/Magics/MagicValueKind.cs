@@ -44,7 +44,7 @@ public abstract class MagicValueKind
 
     /// <summary>The message for a value of another type.</summary>
     protected MagicException Refuse(object value, string what)
-        => new($"{what} expects {Description}, got {MagicValues.Article(value.GetType().Name)}");
+        => new($"{what} expects {Description}, got {MagicTypes.Article(value.GetType().Name)} ({MagicCoercion.Summarize(value)})");
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -32,7 +32,7 @@ public sealed class ProbeMagic : Magic
         d.Option(ValueKinds.Model, "model", "The model: a zoo model, a TrainedModel or any single-input module (required with a subcommand, or with --layers).");
         d.Option<IReadOnlyList<string>>("layers", [], "Layer paths, e.g. features.2,features.6,classifier.1.");
         d.Option(ValueKinds.Images, "inputs", "Inputs N×C×H×W (a float tensor or an ImageDataset), e.g. {x[..1000]}.");
-        d.Option("pool", "flatten", "Spatial pooling of convolutional layers: flatten, avg or grid:k.");
+        d.Option(ValueKinds.Pooling, "pool", "Spatial pooling of convolutional layers: flatten, avg or grid:k.", defaultWord: "flatten");
         d.Option("folds", 5, "Cross-validation folds (stratified for classifiers), or the number of splits with --test-fraction.", min: 2);
         d.Option("seed", 0L, "Seed of folds, permutations and probes.");
         d.Option("batch-size", 256, "Inputs per forward pass while capturing activations.", min: 1);
@@ -62,7 +62,7 @@ public sealed class ProbeMagic : Magic
     /// <inheritdoc/>
     public override object? Run(MagicInvocation invocation, IMagicContext context)
     {
-        var settings = new CaptureSettings(SpatialPooling.Parse(invocation.Get<string>("pool")), invocation.Get<int>("batch-size"), context.CancellationToken);
+        var settings = new CaptureSettings(invocation.Get<SpatialPooling>("pool"), invocation.Get<int>("batch-size"), context.CancellationToken);
         using var progress = ProgressDisplay.Show(context, invocation.Form.TrimStart('%'));
         var report = progress.Adapt<ProbingProgress>(p => (p.Done, p.Total, p.Stage));
         try

@@ -35,7 +35,7 @@ public sealed record KomplexNetOptions
     /// <summary>Side of the (learned) coupling kernel (default 5, odd).</summary>
     public int CouplingKernel { get; init; } = 5;
     /// <summary>Seed of the initial phases, drawn afresh (and identically) at every forward pass (default 0).</summary>
-    public int PhaseSeed { get; init; }
+    public long PhaseSeed { get; init; }
     /// <summary>Side G of the read-out grid: the last layer's magnitudes are average-pooled to G×G before the linear
     /// classifier, so the read-out keeps coarse position (default 3; 1 is global average pooling).</summary>
     public int ReadoutGrid { get; init; } = 3;

@@ -55,7 +55,7 @@ public sealed record KomplexNetExperiment
     public double LearningRate { get; init; } = 5e-3;
 
     /// <summary>Seed of the data, weights, order and phases; default 0.</summary>
-    public int Seed { get; init; }
+    public long Seed { get; init; }
 
     /// <summary>The training schedule.</summary>
     public TrainingOptions Training => new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed };

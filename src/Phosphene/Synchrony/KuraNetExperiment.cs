@@ -46,7 +46,7 @@ public sealed record KuraNetExperiment
     public int EvaluationNetworks { get; init; } = 64;
 
     /// <summary>Seed of the weights, batches and phases; default 0.</summary>
-    public int Seed { get; init; }
+    public long Seed { get; init; }
 
     /// <summary>The coupling network's settings for <see cref="Task"/>.</summary>
     public KuraNetOptions Network => new()
@@ -94,7 +94,7 @@ public sealed record KuraNetExperiment
         try
         {
             var training = KuraNetTrainer.Train(net, Task, Training, progress, cancellation);
-            int heldOut = unchecked(Seed + 1_000_000_007);
+            long heldOut = unchecked(Seed + 1_000_000_007);
             var before = KuraNetTrainer.Evaluate(untrained, Task, EvaluationNetworks, Oscillators, heldOut);
             var after = KuraNetTrainer.Evaluate(net, Task, EvaluationNetworks, Oscillators, heldOut);
             return new KuraNetRun(net, Task, training, before, after);

@@ -79,14 +79,14 @@ public class AttributeMagicTests
     {
         var context = Session();
         var e = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%attribute --model net --inputs x --methods saliency,sobl"));
-        Assert.StartsWith("unknown method 'sobl'; did you mean 'sobol'?", e.Message);
+        Assert.StartsWith("%attribute: unknown method 'sobl'; did you mean 'sobol'? (methods: saliency, ", e.Message);
         e = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%attribute --model net --inputs x --metrics deletoin"));
         Assert.Contains("did you mean 'deletion'?", e.Message);
         e = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%attribute --model net --inputs x --forgrad sometimes"));
-        Assert.Equal("%attribute: option '--forgrad' takes 'auto' or a positive cutoff sigma, got 'sometimes'", e.Message);
+        Assert.Equal("%attribute: option '--forgrad' expects auto or a number at least 0, but 'sometimes' is not a session variable", e.Message);
         e = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%attribute --model net --inputs x --methods grad-cam --layer feature.6"));
-        Assert.StartsWith("unknown layer 'feature.6'; did you mean 'features.6'?", e.Message);
+        Assert.StartsWith("%attribute: unknown layer 'feature.6'; did you mean 'features.6'?", e.Message);
         e = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%attribute --model x --inputs x"));
-        Assert.StartsWith("%attribute: option '--model' must be a module", e.Message);
+        Assert.StartsWith("%attribute: option '--model' expects a model (a TrainedModel, ZooModel or any module mapping a tensor to a tensor), got a Tensor", e.Message);
     }
 }

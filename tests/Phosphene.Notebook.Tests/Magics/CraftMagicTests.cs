@@ -52,14 +52,14 @@ public class CraftMagicTests
     public void ErrorsNameTheOptionAndTheFix()
     {
         var context = Context();
-        Assert.Equal("%craft: option '--class' is required: the class index (0 … 9) whose concepts to extract",
+        Assert.Equal("%craft needs --class int: The class whose logit the concepts explain.",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x")).Message);
-        Assert.StartsWith("%craft: option '--layer' is required: the layer to split cnn at, one of features, features.0",
+        Assert.Equal("%craft needs --layer text: Layer path to split the model at, e.g. features.6.",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --images x --class 1")).Message);
         Assert.Contains("did you mean 'semi-nmf'?",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --method semi-nfm")).Message);
-        Assert.StartsWith("unknown layer 'features.66'; did you mean 'features.6'?",
-            Assert.Throws<PhospheneException>(() => context.Magic("%craft --model net --layer features.66 --images x --class 1")).Message);
+        Assert.StartsWith("%craft: unknown layer 'features.66'; did you mean 'features.6'? (layers of cnn: features, features.0",
+            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.66 --images x --class 1")).Message);
         Assert.Contains("did you mean 'halton'?",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --sequence haltn")).Message);
         var halton = Assert.IsType<Craft>(context.Magic("%craft --model net --layer features.6 --images x --class 1 --concepts 2 --patch 14 --designs 4 --sequence halton"));

@@ -58,11 +58,11 @@ public class KuramotoMagicTests
         Assert.Equal("%kuramoto simulate: option '--frequencies': unknown frequency distribution 'lorenz'; did you mean 'lorentz'? (choose lorentz, normal or uniform)",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto simulate --frequencies lorenz(0,1)")).Message);
         Assert.Contains("did you mean 'rk4'?", Assert.Throws<MagicException>(() => context.Magic("%kuramoto simulate --integrator rk5")).Message);
-        Assert.Equal("%kuramoto simulate: option '--topology' takes all, grid:HxW or a matrix {A}, not 'al'; did you mean 'all'?",
+        Assert.Equal("%kuramoto simulate: option '--topology' takes all, grid:HxW[:periodic] or a matrix {A}, not 'al'; did you mean 'all'?",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto simulate --topology al")).Message);
         Assert.Equal("%kuramoto simulate: a 4×4 grid holds 16 oscillators but the networks have 10; make N = H·W",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto simulate --topology grid:4x4 --n 10 --steps 10")).Message);
-        Assert.Equal("%kuramoto simulate: option '--dt' = 0 is invalid: the time step must be positive",
+        Assert.Equal("%kuramoto simulate: option '--dt' must be a number greater than 0, got 0; give a value in that range",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto simulate --dt 0")).Message);
         Assert.Equal("%kuramoto kuranet: option '--task': unknown task 'globl'; did you mean 'global'? (choose global or clusters:moons|circles|gaussians)",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto kuranet --task globl")).Message);

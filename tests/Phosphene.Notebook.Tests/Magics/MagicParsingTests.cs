@@ -80,7 +80,7 @@ public class MagicParsingTests
         var error = Assert.Throws<MagicException>(() => Context().Magic("%sample --lr 0.1"));
         Assert.StartsWith("%sample needs a subcommand: fit, score", error.Message);
         error = Assert.Throws<MagicException>(() => Context().Magic("%sample score --lr 0.1 --input {torch.ones(1)}"));
-        Assert.Equal("%sample score has no option '--lr' (see %sample score --help)", error.Message);
+        Assert.Equal("%sample score has no option '--lr': it belongs to %sample fit (see %sample score --help)", error.Message);
     }
 
     [Fact]
@@ -94,19 +94,19 @@ public class MagicParsingTests
     public void ValuesOfTheWrongTypeSayWhatIsExpected()
     {
         var context = Context();
-        Assert.Equal("%sample: option '--batch-size' expects an int, got 2.5",
+        Assert.Equal("%sample fit: option '--batch-size' expects an int, got 2.5",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size 2.5")).Message);
-        Assert.Equal("%sample: option '--batch-size' expects an int, but 'abc' is not a session variable",
+        Assert.Equal("%sample fit: option '--batch-size' expects an int, but 'abc' is not a session variable",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size abc")).Message);
-        Assert.Equal("%sample: option '--method' accepts 'sobol', 'saliency', 'rise', not 'sobl'; did you mean 'sobol'?",
+        Assert.Equal("%sample fit: option '--method' accepts 'sobol', 'saliency', 'rise', not 'sobl'; did you mean 'sobol'?",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --method sobl")).Message);
-        Assert.Equal("%sample: option '--palette' accepts 'red-blue', 'viridis', not 'red-bleu'; did you mean 'red-blue'?",
+        Assert.Equal("%sample fit: option '--palette' accepts 'red-blue', 'viridis', not 'red-bleu'; did you mean 'red-blue'?",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --palette red-bleu")).Message);
-        Assert.Equal("%sample: option '--steps' expects a range start:stop or start:stop:step of numbers (stop excluded), got '0:x'",
+        Assert.Equal("%sample fit: option '--steps' expects a range start:stop or start:stop:step of numbers (stop excluded), got '0:x'",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --steps 0:x")).Message);
-        Assert.Equal("%sample: option '--batch-size' needs a value (int): Examples per batch.",
+        Assert.Equal("%sample fit: option '--batch-size' needs a value (int): Examples per batch.",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size")).Message);
-        Assert.Equal("%sample score needs --input Tensor: Images N×C×H×W.",
+        Assert.Equal("%sample score needs --input tensor: Images N×C×H×W.",
             Assert.Throws<MagicException>(() => context.Magic("%sample score")).Message);
     }
 
@@ -153,9 +153,9 @@ public class MagicParsingTests
         var context = Context();
         context.Run("var label = \"cat\";");
         var error = Assert.Throws<MagicException>(() => context.Magic("%sample score --input label"));
-        Assert.Equal("%sample: option '--input' expects a Tensor, got a String (cat)", error.Message);
+        Assert.Equal("%sample score: option '--input' expects a tensor (dense, on the CPU) or a number array, got a String (cat)", error.Message);
         error = Assert.Throws<MagicException>(() => context.Magic("%sample score --input {missing[0]}"));
-        Assert.StartsWith("%sample: option '--input': the expression {missing[0]} failed: (1,1): error CS0103: The name 'missing' does not exist", error.Message);
+        Assert.StartsWith("%sample score: option '--input': the expression {missing[0]} failed: (1,1): error CS0103: The name 'missing' does not exist", error.Message);
     }
 
     [Fact]
@@ -195,7 +195,8 @@ public class MagicParsingTests
         Assert.Contains("  --method sobol|saliency|rise\n                          Which estimator. (default \"sobol\")", help.ReplaceLineEndings("\n"));
         Assert.Contains("  --steps start:stop[:step]", help);
         Assert.Contains("  --palette red-blue|viridis", help);
-        Assert.Contains("  --input Tensor          Images N×C×H×W. (required)", help);
+        Assert.Contains("  --input tensor          Images N×C×H×W. (required)", help);
+        Assert.Contains("\n  tensor                  a tensor (dense, on the CPU) or a number array", help.ReplaceLineEndings("\n"));
         Assert.Contains("  --verbose               Say more.", help);
         Assert.Contains("  --as name               Bind the result to a session variable (the last result is also _).", help);
     }

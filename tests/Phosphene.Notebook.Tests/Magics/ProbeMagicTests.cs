@@ -56,7 +56,7 @@ public class ProbeMagicTests
         var fixedC = Assert.IsType<ProbingResult>(context.Magic("%probe --features X --labels y --folds 2 --c 0.5"));
         Assert.Equal(0.5, ((LogisticRegressionProbe)fixedC.Probes["features"]).ChosenC);
         var e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --test-fraction 1.5"));
-        Assert.Equal("%probe: option '--test-fraction' must lie in (0, 1), or be 0 for k-fold, got 1.5", e.Message);
+        Assert.Equal("%probe: option '--test-fraction' must be a number at least 0 and less than 1, got 1.5; give a value in that range", e.Message);
     }
 
     [Fact]
@@ -208,14 +208,14 @@ public class ProbeMagicTests
                      "in the same order (the responses [4, 200, 8] are read as stimuli × targets × trials with trials on axis 2; " +
                      "did you mean '--trials-axis 0'?)", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic($"{Command} trials --trials-axis 3"));
-        Assert.Equal("%probe predictivity: option '--trials-axis' must be 0, 1 or 2 for 3-D responses, got 3", e.Message);
+        Assert.Equal("%probe predictivity: option '--trials-axis' must be a whole number from 0 to 2, got 3; give a value in that range, or auto", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic($"{Command} fewRows"));
         Assert.Equal("%probe predictivity: '--responses' has 150 rows but '--inputs' has 200 stimuli; pass one response row per stimulus, in the same order", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic($"{Command} fewRows --trials-axis 0"));
         Assert.Equal("%probe predictivity: option '--trials-axis' applies to 3-D responses (N×T×R tensors), but '--responses' is a wide " +
                      "DataFrame (one column per target); remove it", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic($"{Command} gappy"));
-        Assert.Equal("%probe: option '--responses': the DataFrame: 6399 rows do not fill 200 stimuli × 8 targets × 4 trials = 6400 cells; " +
+        Assert.Equal("%probe predictivity: option '--responses': the DataFrame: 6399 rows do not fill 200 stimuli × 8 targets × 4 trials = 6400 cells; " +
                      "every stimulus needs every target on every trial, once", e.Message);
     }
 
@@ -226,23 +226,23 @@ public class ProbeMagicTests
         var e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --probe logistc"));
         Assert.Contains("did you mean 'logistic'", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --c often"));
-        Assert.Equal("%probe: option '--c' must be 'auto' or a positive number, got 'often'", e.Message);
+        Assert.Equal("%probe: option '--c' expects auto or a number greater than 0, but 'often' is not a session variable", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --pool flaten"));
         Assert.Equal("%probe: option '--pool': unknown pooling 'flaten'; did you mean 'flatten'? (poolings: flatten, avg, grid:k)", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --model net --inputs images --labels labels"));
         Assert.StartsWith("%probe: option '--layers' is required, e.g. --layers features,features.0,features.1", e.Message);
         var unknown = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%probe --model net --layers feature.2 --inputs images --labels labels"));
-        Assert.StartsWith("unknown layer 'feature.2'; did you mean 'features.2'?", unknown.Message);
+        Assert.StartsWith("%probe: unknown layer 'feature.2'; did you mean 'features.2'?", unknown.Message);
         var mismatch = Assert.ThrowsAny<PhospheneException>(() => context.Magic("%probe --features X --labels labels"));
-        Assert.Equal("features have 90 rows but targets have 40; pass one target per example", mismatch.Message);
+        Assert.Equal("%probe: features have 90 rows but targets have 40; pass one target per example", mismatch.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe similarity --model net --layers features.2 --inputs images --labels labels"));
-        Assert.Equal("%probe similarity: option '--labels' applies to %probe without a subcommand; remove it", e.Message);
+        Assert.Equal("%probe similarity has no option '--labels': it belongs to %probe without a subcommand (see %probe similarity --help)", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --memory-gib 0"));
-        Assert.Equal("%probe: option '--memory-gib' must be positive, got 0", e.Message);
+        Assert.Equal("%probe: option '--memory-gib' must be a number greater than 0, got 0; give a value in that range", e.Message);
         var budget = Assert.ThrowsAny<PhospheneException>(() => context.Magic(
             "%probe --model net --layers features.2 --inputs images --labels labels --memory-gib 0.000001"));
-        Assert.StartsWith("layer 'features.2' gives 40×", budget.Message);
-        Assert.Contains("over the memory budget of 0.00 GiB (ProbingOptions.MemoryBudget, --memory-gib); reduce it with a PCA in front of the probe (--pca k", budget.Message);
+        Assert.StartsWith("%probe: layer 'features.2' gives 40×", budget.Message);
+        Assert.Contains("over the memory budget of 0.00 GiB (ProbingOptions.MemoryBudget); reduce it with a PCA in front of the probe (Probe.PcaComponents", budget.Message);
         // With --pca the same layer is streamed through a file and reduced there.
         var streamed = Assert.IsType<ProbingResult>(context.Magic(
             "%probe --model net --layers features.2 --inputs images --labels labels --pca 4 --c 1 --folds 2 --memory-gib 0.000001"));

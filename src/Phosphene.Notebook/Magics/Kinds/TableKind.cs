@@ -94,7 +94,7 @@ public sealed class TableKind : MagicValueKind
 
     /// <inheritdoc/>
     public override object? FromWord(string word, string what)
-        => MagicValues.IsIdentifier(word) ? null : FromCsv(word, what);
+        => MagicLiterals.IsIdentifier(word) ? null : FromCsv(word, what);
 
     private static TableValues FromCsv(string path, string what)
         => new(NeuralPredictivity.LoadResponsesCsv(path), TableLayout.Csv, $"the CSV file '{path}'");

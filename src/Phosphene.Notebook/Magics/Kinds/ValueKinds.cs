@@ -1,3 +1,6 @@
+using Phosphene.Probing;
+using Phosphene.Synchrony;
+
 namespace Phosphene.Notebook.Magics;
 
 /// <summary>The value kinds of the toolkit's magics (see <see cref="MagicValueKind"/>).</summary>
@@ -26,4 +29,11 @@ public static class ValueKinds
 
     /// <summary>Natural frequencies of oscillators.</summary>
     public static FrequenciesKind Frequencies { get; } = new();
+
+    /// <summary>Spatial pooling of convolutional activations before a probe.</summary>
+    public static WordKind<SpatialPooling> Pooling { get; } = new("pooling", "flatten, avg or grid:k", SpatialPooling.Parse, ["flatten", "avg", "grid:4"]);
+
+    /// <summary>What KuraNet learns to do: synchronise, or cluster 2-D points.</summary>
+    public static WordKind<SynchronyTask> KuraNetTask { get; } = new("task", "global, global:<distribution> or clusters:moons|circles|gaussians",
+        SynchronyTask.Parse, ["global", "global:uniform(-1,1)", "clusters:moons", "clusters:circles", "clusters:gaussians"]);
 }
