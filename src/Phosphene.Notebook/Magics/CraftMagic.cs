@@ -75,7 +75,7 @@ public sealed class CraftMagic : Magic
     {
         var model = invocation.Get<ZooModel>("model");
         int classIndex = invocation.Get<int>("class");
-        var images = ClassImages(invocation.Get<ImageInputs>("images"), classIndex, invocation);
+        var images = invocation.Get<ImageInputs>("images").OfClass(classIndex);
         var options = new CraftOptions
         {
             Concepts = invocation.Get<int>("concepts"),
@@ -127,17 +127,5 @@ public sealed class CraftMagic : Magic
         var decomposition = ConceptDecomposition.Create(method, concepts, invocation.Get<long>("seed"));
         return new DecompositionResult(decomposition, invocation.Get<Tensor>("activations"), runs,
                                        s => ConceptDecomposition.Create(method, concepts, s), context.CancellationToken);
-    }
-
-    // A labelled dataset gives the images of the class (CRAFT explains one class from its own images); a tensor is
-    // taken as the class's images as it is.
-    static Tensor ClassImages(ImageInputs inputs, int classIndex, MagicInvocation invocation)
-    {
-        if (inputs.Dataset is not { } dataset)
-            return inputs.Images;
-        using var members = dataset.Labels.eq(classIndex).nonzero().flatten();
-        if (members.shape[0] == 0)
-            throw invocation.Error($"the dataset '{dataset.Name}' has no image of class {classIndex}; pick a class it contains or pass the images as a tensor");
-        return dataset.Images.index_select(0, members);
     }
 }

@@ -105,10 +105,8 @@ public sealed class KuramotoMagic : Magic
         var frequencies = invocation.Get<FrequencySource>("frequencies");
         int batch = invocation.Get<int>("batch"), batchSize = invocation.Get<int>("batch-size");
         long seed = options.Seed;
-        long networks = couplings.Count * (frequencies.Values is { } given ? (given.dim() == 2 ? given.shape[0] : 1) : batch);
-        long chunks = batchSize == 0 ? 1 : (networks + batchSize - 1) / batchSize;
-        using var progress = ProgressDisplay.Show(context, "%kuramoto simulate", chunks * options.Steps);
-        var report = new ChunkProgress(progress.Adapt<(long Done, string Message)>(p => (p.Done, chunks * options.Steps, p.Message)), options.Steps);
+        using var progress = ProgressDisplay.Show(context, "%kuramoto simulate");
+        var report = progress.Adapt<SimulationProgress>(p => (p.Step, p.Steps, p.ToString()));
         int? chunk = batchSize == 0 ? null : batchSize;
         if (frequencies.Values is { } w)
         {
@@ -164,17 +162,5 @@ public sealed class KuramotoMagic : Magic
             Synchrony.KomplexNet => throw invocation.Error("option '--images' is required when '--model' is a KomplexNet: images B×1×S×S, e.g. {x[..4]}"),
             var other => throw invocation.Error($"option '--model' needs a komplexnet result or a KomplexNet, not {other.GetType().Name}"),
         };
-    }
-
-    // Reports the chunks of a sweep (each a full run of `steps`) as one continuing count.
-    sealed class ChunkProgress(IProgress<(long Done, string Message)> inner, int steps) : IProgress<SimulationProgress>
-    {
-        long finished;
-
-        public void Report(SimulationProgress value)
-        {
-            inner.Report((finished + value.Step, value.ToString()));
-            if (value.Step == steps) finished += steps;
-        }
     }
 }

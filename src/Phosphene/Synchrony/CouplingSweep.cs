@@ -22,7 +22,7 @@ public static class CouplingSweep
     /// <param name="sampling">How frequencies are drawn (default quantiles, the low-noise choice for a phase diagram).</param>
     /// <param name="seed">Seed of frequencies and initial phases (default 0).</param>
     /// <param name="batchSize">At most this many networks are simulated at once (default all), to bound memory.</param>
-    /// <param name="progress">Receives simulation progress of each batch.</param>
+    /// <param name="progress">Receives the sweep's progress: the steps of every batch, counted over the whole sweep.</param>
     /// <param name="cancellation">Stops the sweep.</param>
     /// <param name="dynamics">Phase lag, noise and external field of every network (default none).</param>
     /// <exception cref="PhospheneException">No couplings, or invalid sizes.</exception>
@@ -78,8 +78,10 @@ public static class CouplingSweep
         IReadOnlyList<double>? times = null;
         using var scope = NewDisposeScope();
         var allTheta = InitialPhases.Uniform(all.Length, oscillators, seed, allOmega.dtype);
+        int chunks = (all.Length + chunk - 1) / chunk;
         for (int start = 0; start < all.Length; start += chunk)
         {
+            var chunkProgress = progress is null ? null : new ChunkProgress(progress, start / chunk * options.Steps, chunks * options.Steps);
             var ks = all.Skip(start).Take(chunk).ToArray();
             var omega = allOmega.narrow(0, start, ks.Length);
             var theta = allTheta.narrow(0, start, ks.Length);
@@ -88,7 +90,7 @@ public static class CouplingSweep
                 PhaseLag = dynamics.PhaseLag, NoiseIntensity = dynamics.NoiseIntensity,
                 FieldStrength = dynamics.FieldStrength, FieldFrequency = dynamics.FieldFrequency,
             };
-            using var run = KuramotoSimulator.Simulate(model, theta, options, progress, cancellation);
+            using var run = KuramotoSimulator.Simulate(model, theta, options, chunkProgress, cancellation);
             pieces.Add(run.R.clone());
             finals.Add(run.FinalPhases.clone());
             if (run.Phases is not null) phases.Add(run.Phases.clone());
@@ -101,6 +103,12 @@ public static class CouplingSweep
         var recorded = phases.Count > 0 ? cat(phases, 0).view(k, networksPerCoupling, oscillators, -1) : null;
         return new CouplingSweepResult(distribution, couplings.ToArray(), oscillators, rInfinity, r, allOmega.view(k, networksPerCoupling, oscillators),
                                        final, recorded, times!.ToArray(), options);
+    }
+
+    // One batch's steps continue the sweep's count: batch c reports c·Steps + step of (batches·Steps).
+    sealed class ChunkProgress(IProgress<SimulationProgress> sweep, int offset, int total) : IProgress<SimulationProgress>
+    {
+        public void Report(SimulationProgress value) => sweep.Report(value with { Step = offset + value.Step, Steps = total });
     }
 }
 
