@@ -101,7 +101,7 @@ public sealed class Craft : IDisposable
         long classes = split.Model.Hyperparameters.NumClasses;
         if (classIndex < 0 || classIndex >= classes)
             throw new PhospheneException($"class {classIndex} is outside 0 … {classes - 1} for {split.Model.Architecture}");
-        if (options.Designs < 2) throw new PhospheneException($"CraftOptions.Designs must be at least 2, got {options.Designs}");
+        if (options.Designs < 2) throw Invalid.Setting(nameof(CraftOptions), nameof(CraftOptions.Designs), options.Designs, "at least 2");
         int n = (int)images.shape[0];
         int patch = options.Patch ?? (int)Math.Max(2, Math.Min(images.shape[2], images.shape[3]) / 2);
         var grid = new CropGrid(patch, options.Stride);

@@ -39,7 +39,6 @@ public abstract record ModelHyperparameters
     protected void Require(bool condition, string name, object value, string requirement)
     {
         if (!condition)
-            throw new PhospheneException(string.Create(CultureInfo.InvariantCulture,
-                $"{GetType().Name}.{name} = {value} is invalid: it must be {requirement}"));
+            throw Invalid.Setting(GetType().Name, name, value, requirement);
     }
 }

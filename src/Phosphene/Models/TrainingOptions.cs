@@ -53,6 +53,6 @@ public sealed record TrainingOptions
         if (ReportEvery < 1) throw Invalid(nameof(ReportEvery), ReportEvery, "at least 1");
     }
 
-    static PhospheneException Invalid(string name, object value, string requirement) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"TrainingOptions.{name} = {value} is invalid: it must be {requirement}"));
+    static PhospheneException Invalid(string setting, object value, string requirement) =>
+        Phosphene.Invalid.Setting(nameof(TrainingOptions), setting, value, requirement);
 }

@@ -24,6 +24,7 @@ public static class LayerProbing
                                     CancellationToken cancellation = default)
     {
         options ??= new ProbingOptions();
+        options.Validate();
         if (inputs.dim() < 1 || targets.dim() < 1 || inputs.shape[0] != targets.shape[0])
             throw new PhospheneException(
                 $"{(inputs.dim() < 1 ? 0 : inputs.shape[0])} inputs but {(targets.dim() < 1 ? 0 : targets.shape[0])} targets; pass one target per input");
@@ -104,6 +105,7 @@ public static class LayerProbing
                                     IProgress<ProbingProgress>? progress = null, CancellationToken cancellation = default)
     {
         options ??= new ProbingOptions();
+        options.Validate();
         using var scope = NewDisposeScope();
         var x = features.dim() == 2 ? features : options.Pooling.Apply(features);
         return Run(["features"], _ => x, targets, options, progress, cancellation);
@@ -113,8 +115,7 @@ public static class LayerProbing
                              IProgress<ProbingProgress>? progress, CancellationToken cancellation,
                              Dictionary<string, RandomizedPca>? streamedPca = null)
     {
-        if (options.Folds < 2) throw new PhospheneException($"folds must be at least 2, got {options.Folds}");
-        if (options.Permutations < 0) throw new PhospheneException($"permutations must be non-negative, got {options.Permutations}");
+        options.Validate();
         var probe = options.Probe;
         var metric = options.Metric ?? (probe.Task == ProbeTask.Classification ? ProbeMetric.Accuracy : ProbeMetric.R2);
         if (features(layers[0]).shape[0] != targets.shape[0])

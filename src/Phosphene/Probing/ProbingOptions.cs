@@ -41,4 +41,18 @@ public sealed record ProbingOptions
 
     /// <summary>Seed of the folds and permutations; default 0.</summary>
     public long Seed { get; init; }
+
+    /// <summary>Checks every setting before any work.</summary>
+    /// <exception cref="PhospheneException">The first invalid setting, with what it must be.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Probe);
+        ArgumentNullException.ThrowIfNull(Pooling);
+        if (Folds < 2) throw Invalid.Setting(nameof(ProbingOptions), nameof(Folds), Folds, "at least 2");
+        if (TestFraction is { } fraction && !(fraction > 0 && fraction < 1))
+            throw Invalid.Setting(nameof(ProbingOptions), nameof(TestFraction), fraction, "in (0, 1), or null for k-fold");
+        if (Permutations < 0) throw Invalid.Setting(nameof(ProbingOptions), nameof(Permutations), Permutations, "at least 0");
+        if (MemoryBudget < 1) throw Invalid.Setting(nameof(ProbingOptions), nameof(MemoryBudget), MemoryBudget, "at least 1 byte");
+        if (BatchSize < 1) throw Invalid.Setting(nameof(ProbingOptions), nameof(BatchSize), BatchSize, "at least 1");
+    }
 }

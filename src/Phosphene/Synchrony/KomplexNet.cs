@@ -56,15 +56,17 @@ public sealed record KomplexNetOptions
     /// <summary>Checks every option.</summary>
     public void Validate()
     {
-        if (InputChannels < 1 || Channels < 1 || Classes < 2)
-            throw new PhospheneException($"KomplexNet needs at least 1 input channel, 1 channel and 2 classes, got {InputChannels}, {Channels}, {Classes}");
-        if (KuramotoSteps < 0) throw new PhospheneException($"KomplexNet KuramotoSteps = {KuramotoSteps} is invalid: use 0 or more");
-        if (CouplingKernel < 1 || CouplingKernel % 2 == 0) throw new PhospheneException($"KomplexNet CouplingKernel = {CouplingKernel} is invalid: use an odd size");
-        if (ReadoutGrid < 1) throw new PhospheneException($"KomplexNet ReadoutGrid = {ReadoutGrid} is invalid: use 1 or more");
-        if (!(StepSize > 0)) throw new PhospheneException($"KomplexNet StepSize = {StepSize} is invalid: it must be positive");
-        if (!double.IsFinite(GlobalInhibition)) throw new PhospheneException($"KomplexNet GlobalInhibition = {GlobalInhibition} is invalid: use a finite number");
-        if (!(SynchronyWeight >= 0) || double.IsInfinity(SynchronyWeight))
-            throw new PhospheneException($"KomplexNet SynchronyWeight = {SynchronyWeight} is invalid: use 0 or a positive number");
+        static PhospheneException Invalid(string setting, object value, string requirement) =>
+            Phosphene.Invalid.Setting(nameof(KomplexNetOptions), setting, value, requirement);
+        if (InputChannels < 1) throw Invalid(nameof(InputChannels), InputChannels, "at least 1");
+        if (Channels < 1) throw Invalid(nameof(Channels), Channels, "at least 1");
+        if (Classes < 2) throw Invalid(nameof(Classes), Classes, "at least 2");
+        if (KuramotoSteps < 0) throw Invalid(nameof(KuramotoSteps), KuramotoSteps, "at least 0");
+        if (CouplingKernel < 1 || CouplingKernel % 2 == 0) throw Invalid(nameof(CouplingKernel), CouplingKernel, "an odd size");
+        if (ReadoutGrid < 1) throw Invalid(nameof(ReadoutGrid), ReadoutGrid, "at least 1");
+        if (!(StepSize > 0)) throw Invalid(nameof(StepSize), StepSize, "positive");
+        if (!double.IsFinite(GlobalInhibition)) throw Invalid(nameof(GlobalInhibition), GlobalInhibition, "finite");
+        if (!(SynchronyWeight >= 0) || double.IsInfinity(SynchronyWeight)) throw Invalid(nameof(SynchronyWeight), SynchronyWeight, "0 or a positive number");
     }
 }
 

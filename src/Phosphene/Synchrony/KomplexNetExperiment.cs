@@ -77,8 +77,8 @@ public sealed record KomplexNetExperiment
     /// <exception cref="PhospheneException">A setting is out of range (named as the property).</exception>
     public void Validate()
     {
-        if (TrainCount < 1 || TestCount < 1)
-            throw new PhospheneException($"KomplexNetExperiment.TrainCount and TestCount must be at least 1, got {TrainCount} and {TestCount}");
+        if (TrainCount < 1) throw Invalid.Setting(nameof(KomplexNetExperiment), nameof(TrainCount), TrainCount, "at least 1");
+        if (TestCount < 1) throw Invalid.Setting(nameof(KomplexNetExperiment), nameof(TestCount), TestCount, "at least 1");
         Network(10).Validate();
         Training.Validate();
     }

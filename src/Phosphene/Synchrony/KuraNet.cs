@@ -40,11 +40,13 @@ public sealed record KuraNetOptions
     /// <summary>Checks every option.</summary>
     public void Validate()
     {
-        if (HiddenUnits < 1) throw new PhospheneException($"KuraNet HiddenUnits = {HiddenUnits} is invalid: use at least 1");
-        if (!(AverageDegree > 0)) throw new PhospheneException($"KuraNet AverageDegree = {AverageDegree} is invalid: it must be positive");
-        if (!(Dt > 0)) throw new PhospheneException($"KuraNet Dt = {Dt} is invalid: the time step must be positive");
-        if (BurnInSteps < 0) throw new PhospheneException($"KuraNet BurnInSteps = {BurnInSteps} is invalid: use 0 or more");
-        if (LossSteps < 1) throw new PhospheneException($"KuraNet LossSteps = {LossSteps} is invalid: use at least 1");
+        static PhospheneException Invalid(string setting, object value, string requirement) =>
+            Phosphene.Invalid.Setting(nameof(KuraNetOptions), setting, value, requirement);
+        if (HiddenUnits < 1) throw Invalid(nameof(HiddenUnits), HiddenUnits, "at least 1");
+        if (!(AverageDegree > 0)) throw Invalid(nameof(AverageDegree), AverageDegree, "positive");
+        if (!(Dt > 0)) throw Invalid(nameof(Dt), Dt, "a positive time step");
+        if (BurnInSteps < 0) throw Invalid(nameof(BurnInSteps), BurnInSteps, "at least 0");
+        if (LossSteps < 1) throw Invalid(nameof(LossSteps), LossSteps, "at least 1");
     }
 }
 

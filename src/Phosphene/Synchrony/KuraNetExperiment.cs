@@ -76,7 +76,7 @@ public sealed record KuraNetExperiment
     {
         ArgumentNullException.ThrowIfNull(Task);
         if (EvaluationNetworks < 1)
-            throw new PhospheneException($"KuraNetExperiment.EvaluationNetworks = {EvaluationNetworks} is invalid: use at least 1");
+            throw Invalid.Setting(nameof(KuraNetExperiment), nameof(EvaluationNetworks), EvaluationNetworks, "at least 1");
         Network.Validate();
         Training.Validate();
     }

@@ -23,11 +23,13 @@ public sealed record KuraNetTrainingOptions
     /// <summary>Checks every option.</summary>
     public void Validate()
     {
-        if (Iterations < 1) throw new PhospheneException($"KuraNet training Iterations = {Iterations} is invalid: use at least 1");
-        if (Networks < 2) throw new PhospheneException($"KuraNet training Networks = {Networks} is invalid: use at least 2 (batch normalisation)");
-        if (Oscillators < 2) throw new PhospheneException($"KuraNet training Oscillators = {Oscillators} is invalid: use at least 2");
-        if (!(LearningRate > 0)) throw new PhospheneException($"KuraNet training LearningRate = {LearningRate} is invalid: it must be positive");
-        if (ReportEvery < 1) throw new PhospheneException($"KuraNet training ReportEvery = {ReportEvery} is invalid: use at least 1");
+        static PhospheneException Invalid(string setting, object value, string requirement) =>
+            Phosphene.Invalid.Setting(nameof(KuraNetTrainingOptions), setting, value, requirement);
+        if (Iterations < 1) throw Invalid(nameof(Iterations), Iterations, "at least 1");
+        if (Networks < 2) throw Invalid(nameof(Networks), Networks, "at least 2 (batch normalisation)");
+        if (Oscillators < 2) throw Invalid(nameof(Oscillators), Oscillators, "at least 2");
+        if (!(LearningRate > 0)) throw Invalid(nameof(LearningRate), LearningRate, "positive");
+        if (ReportEvery < 1) throw Invalid(nameof(ReportEvery), ReportEvery, "at least 1");
     }
 }
 

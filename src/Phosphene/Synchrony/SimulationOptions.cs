@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Phosphene.Synchrony;
 
 /// <summary>How to integrate a <see cref="KuramotoModel"/>: step, length, integrator, what to record.</summary>
@@ -32,13 +30,13 @@ public sealed record SimulationOptions
     /// <exception cref="PhospheneException">The first invalid option, with its valid range.</exception>
     public void Validate()
     {
-        string Invalid(string name, object value, string rule) =>
-            string.Create(CultureInfo.InvariantCulture, $"simulation option {name} = {value} is invalid: {rule}");
-        if (!(Dt > 0) || !double.IsFinite(Dt)) throw new PhospheneException(Invalid("Dt", Dt, "the time step must be positive"));
-        if (Steps < 1) throw new PhospheneException(Invalid("Steps", Steps, "run at least one step"));
-        if (RecordEvery < 1) throw new PhospheneException(Invalid("RecordEvery", RecordEvery, "record at least every step (1) or less often"));
-        if (!(MeasureFraction > 0 && MeasureFraction <= 1)) throw new PhospheneException(Invalid("MeasureFraction", MeasureFraction, "must lie in (0, 1]"));
-        if (ProgressReports < 1) throw new PhospheneException(Invalid("ProgressReports", ProgressReports, "must be at least 1"));
+        static PhospheneException Invalid(string setting, object value, string requirement) =>
+            Phosphene.Invalid.Setting(nameof(SimulationOptions), setting, value, requirement);
+        if (!(Dt > 0) || !double.IsFinite(Dt)) throw Invalid(nameof(Dt), Dt, "a positive time step");
+        if (Steps < 1) throw Invalid(nameof(Steps), Steps, "at least 1");
+        if (RecordEvery < 1) throw Invalid(nameof(RecordEvery), RecordEvery, "at least 1 (record every step, or less often)");
+        if (!(MeasureFraction > 0 && MeasureFraction <= 1)) throw Invalid(nameof(MeasureFraction), MeasureFraction, "in (0, 1]");
+        if (ProgressReports < 1) throw Invalid(nameof(ProgressReports), ProgressReports, "at least 1");
     }
 }
 

@@ -89,7 +89,7 @@ public class KuramotoMagicTests
             "%kuramoto komplexnet --train 64 --test 8 --channels 4 --steps 2 --inhibition 2 --synchrony-weight 0.5 --epochs 1 --batch-size 32 --canvas 40 --as net"));
         Assert.Single(run.Losses);
         Assert.Equal((2.0, 0.5, 2), (run.Net.Options.GlobalInhibition, run.Net.Options.SynchronyWeight, run.Net.Options.KuramotoSteps));
-        Assert.Equal("%kuramoto komplexnet: KomplexNet SynchronyWeight = -1 is invalid: use 0 or a positive number",
+        Assert.Equal("%kuramoto komplexnet: KomplexNetOptions.SynchronyWeight = -1 is invalid: it must be 0 or a positive number",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto komplexnet --train 8 --test 2 --synchrony-weight -1")).Message);
         Assert.InRange(run.Accuracy, 0, 1);
         Assert.Equal(new long[] { 8, 1, 40, 40 }, run.Test.Images.shape);

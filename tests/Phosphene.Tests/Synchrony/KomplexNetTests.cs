@@ -296,13 +296,13 @@ public class KomplexNetTests
     [Fact]
     public void InvalidOptionsAndMismatchedDataAreNamed()
     {
-        Assert.Equal("KomplexNet ReadoutGrid = 0 is invalid: use 1 or more",
+        Assert.Equal("KomplexNetOptions.ReadoutGrid = 0 is invalid: it must be at least 1",
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { ReadoutGrid = 0 })).Message);
-        Assert.Equal("KomplexNet CouplingKernel = 4 is invalid: use an odd size",
+        Assert.Equal("KomplexNetOptions.CouplingKernel = 4 is invalid: it must be an odd size",
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { CouplingKernel = 4 })).Message);
-        Assert.Equal("KomplexNet SynchronyWeight = -0.5 is invalid: use 0 or a positive number",
+        Assert.Equal("KomplexNetOptions.SynchronyWeight = -0.5 is invalid: it must be 0 or a positive number",
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { SynchronyWeight = -0.5 })).Message);
-        Assert.Equal("KomplexNet GlobalInhibition = NaN is invalid: use a finite number",
+        Assert.Equal("KomplexNetOptions.GlobalInhibition = NaN is invalid: it must be finite",
             Assert.Throws<PhospheneException>(() => new KomplexNet(Tiny with { GlobalInhibition = double.NaN })).Message);
         using var data = Composites(8, 1);
         using var cache = new TempDirectory();

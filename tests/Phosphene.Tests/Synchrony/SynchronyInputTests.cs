@@ -47,7 +47,7 @@ public class SynchronyInputTests
             Assert.Throws<PhospheneException>(() => KuramotoSimulator.Simulate(model, zeros(2, 9))).Message);
         Assert.Equal("phases are Float64 but the frequencies are Float32; use one dtype",
             Assert.Throws<PhospheneException>(() => KuramotoSimulator.Simulate(model, zeros(2, 10, dtype: ScalarType.Float64))).Message);
-        Assert.Equal("simulation option Dt = 0 is invalid: the time step must be positive",
+        Assert.Equal("SimulationOptions.Dt = 0 is invalid: it must be a positive time step",
             Assert.Throws<PhospheneException>(() => KuramotoSimulator.Simulate(model, zeros(2, 10), new SimulationOptions { Dt = 0 })).Message);
     }
 

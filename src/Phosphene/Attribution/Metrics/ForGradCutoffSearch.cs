@@ -119,7 +119,7 @@ public sealed partial class ForGradCutoffSearch
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(explainer);
         CheckName(method);
-        if (BatchSize < 1) throw new PhospheneException($"ForGradCutoffSearch.BatchSize = {BatchSize} is invalid: it must be at least 1");
+        if (BatchSize < 1) throw Invalid.Setting(nameof(ForGradCutoffSearch), nameof(BatchSize), BatchSize, "at least 1");
         if (inputs.dim() != 4)
             throw new PhospheneException($"forgrad: inputs must be float32 N×C×H×W, got [{string.Join(", ", inputs.shape)}]");
         var sigmas = Sigmas ?? DefaultSigmas(inputs.shape[2], inputs.shape[3]);
