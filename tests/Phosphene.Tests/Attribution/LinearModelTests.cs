@@ -144,4 +144,16 @@ public class LinearModelTests
         var expected = x[.., 0] * (p0 * (1 - p0)) * (weight[0] - weight[1]).view(4, 5);
         AssertClose(expected, maps);
     }
+
+    [Fact]
+    public void CustomHeadExplainsItsOwnScore()
+    {
+        // A head that negates the logits explains −logit: the gradient × input maps change sign.
+        var (model, _, x, targets) = Setup();
+        var negated = OutputHead.Custom("negated logit", logits => -logits);
+        Assert.Equal("negated logit", negated.Name);
+        using var logit = new GradientInput().Attribute(model, x, targets);
+        using var maps = new GradientInput { Head = negated }.Attribute(model, x, targets);
+        AssertClose(-logit, maps);
+    }
 }

@@ -138,4 +138,18 @@ public class SynchronyInputTests
         using var b = KuramotoSimulator.Simulate(model, strided, options);
         Assert.Equal(a.R.data<float>().ToArray(), b.R.data<float>().ToArray());
     }
+
+    [Fact]
+    public void SynchronizedPhasesStayCoherentWithoutFrequencySpread()
+    {
+        using var scope = NewDisposeScope();
+        var theta0 = InitialPhases.Synchronized(2, 10, phase: 1.5);
+        Assert.Equal(new long[] { 2, 10 }, theta0.shape);
+        Assert.True(theta0.eq(1.5f).all().item<bool>());
+        Assert.Equal(1, OrderParameter.Coherence(theta0).min().item<float>(), 5);
+        // Identical frequencies: the synchronous state is a fixed point of the coupled dynamics, r stays 1.
+        using var model = new KuramotoModel(zeros(2, 10), 1.0);
+        using var run = KuramotoSimulator.Simulate(model, theta0, new SimulationOptions { Steps = 50 });
+        Assert.All(run.RInfinity, r => Assert.Equal(1, r, 5));
+    }
 }

@@ -78,4 +78,16 @@ public class MapStatisticsTests
         // NumPy/SciPy: Gaussian window 11×11, σ 1.5, valid convolution, C1 = 0.01², C2 = 0.03².
         Assert.Equal(-0.013427745443663796, MapSimilarity.Ssim(a, b)[0], 10);
     }
+
+    [Fact]
+    public void PearsonPerMapCorrelatesEachPairOfMaps()
+    {
+        using var scope = NewDisposeScope();
+        var a = tensor(new float[] { 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4 }).view(3, 2, 2);
+        var b = tensor(new float[] { 3, 5, 7, 9, 4, 3, 2, 1, 5, 5, 5, 5 }).view(3, 2, 2);
+        var r = MapSimilarity.PearsonPerMap(a, b);
+        Assert.Equal(1, r[0], 12);                   // an increasing affine copy
+        Assert.Equal(-1, r[1], 12);                  // the reversed map
+        Assert.True(double.IsNaN(r[2]));             // a constant map has no correlation
+    }
 }
