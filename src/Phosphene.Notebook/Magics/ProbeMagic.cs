@@ -62,16 +62,15 @@ public sealed class ProbeMagic : Magic
     /// <inheritdoc/>
     public override object? Run(MagicInvocation invocation, IMagicContext context)
     {
-        var settings = new CaptureSettings(invocation.Get<SpatialPooling>("pool"), invocation.Get<int>("batch-size"), context.CancellationToken);
         using var progress = ProgressDisplay.Show(context, invocation.Form.TrimStart('%'));
         var report = progress.Adapt<ProbingProgress>(p => (p.Done, p.Total, p.Stage));
         try
         {
             return invocation.Subcommand switch
             {
-                "similarity" => Similarity(invocation, settings, report),
-                "predictivity" => Predictivity(invocation, settings, report),
-                _ => Probe(invocation, settings, report),
+                "similarity" => Similarity(invocation, report, context.CancellationToken),
+                "predictivity" => Predictivity(invocation, report, context.CancellationToken),
+                _ => Probe(invocation, report, context.CancellationToken),
             };
         }
         finally
@@ -80,9 +79,7 @@ public sealed class ProbeMagic : Magic
         }
     }
 
-    sealed record CaptureSettings(SpatialPooling Pooling, int BatchSize, CancellationToken Cancellation);
-
-    static ProbingResult Probe(MagicInvocation invocation, CaptureSettings settings, IProgress<ProbingProgress> progress)
+    static ProbingResult Probe(MagicInvocation invocation, IProgress<ProbingProgress> progress, CancellationToken cancellation)
     {
         long seed = invocation.Get<long>("seed");
         int pca = invocation.Get<int>("pca");
@@ -91,8 +88,8 @@ public sealed class ProbeMagic : Magic
         double testFraction = invocation.Get<double>("test-fraction");
         var options = new ProbingOptions
         {
-            Probe = probe, Pooling = settings.Pooling, Folds = invocation.Get<int>("folds"), Permutations = invocation.Get<int>("permutations"),
-            Seed = seed, BatchSize = settings.BatchSize, TestFraction = testFraction > 0 ? testFraction : null,
+            Probe = probe, Pooling = invocation.Get<SpatialPooling>("pool"), Folds = invocation.Get<int>("folds"), Permutations = invocation.Get<int>("permutations"),
+            Seed = seed, BatchSize = invocation.Get<int>("batch-size"), TestFraction = testFraction > 0 ? testFraction : null,
             MemoryBudget = (long)(invocation.Get<double>("memory-gib") * (1L << 30)), Metric = invocation.Get<ProbeMetric?>("metric"),
         };
         var features = invocation.Get<Tensor?>("features");
@@ -100,12 +97,12 @@ public sealed class ProbeMagic : Magic
             throw invocation.Error("give either '--features' or '--model' (with --layers and --inputs), not both");
         using var scope = NewDisposeScope();
         if (features is not null)
-            return LayerProbing.Run(features, Targets(invocation, probe, null), options, progress, settings.Cancellation);
+            return LayerProbing.Run(features, Targets(invocation, probe, null), options, progress, cancellation);
         var (net, layers, inputs) = ModelInputs(invocation);
-        return LayerProbing.Run(net, layers, inputs.Images, Targets(invocation, probe, inputs), options, progress, settings.Cancellation);
+        return LayerProbing.Run(net, layers, inputs.Images, Targets(invocation, probe, inputs), options, progress, cancellation);
     }
 
-    static SimilarityMatrix Similarity(MagicInvocation invocation, CaptureSettings settings, IProgress<ProbingProgress> progress)
+    static SimilarityMatrix Similarity(MagicInvocation invocation, IProgress<ProbingProgress> progress, CancellationToken cancellation)
     {
         var measure = invocation.Get<SimilarityMeasure>("measure");
         var (net, layers, inputs) = ModelInputs(invocation);
@@ -114,15 +111,15 @@ public sealed class ProbeMagic : Magic
         if (data is not null && other is not null)
             throw invocation.Error("give either '--other' or '--data', not both");
         using var scope = NewDisposeScope();
-        using var first = ActivationCapture.Capture(net, layers, inputs.Images, settings.Pooling, settings.BatchSize, progress, settings.Cancellation);
+        using var first = Capture(invocation, net, layers, inputs.Images, progress, cancellation);
         if (data is not null)
             return SimilarityMatrix.Compute(first, data.AsResponses(null, invocation.Form), measure);
         var otherLayers = invocation.GetList<string>("other-layers") is { Count: > 0 } given ? given : layers;
-        using var second = ActivationCapture.Capture(other ?? net, otherLayers, inputs.Images, settings.Pooling, settings.BatchSize, progress, settings.Cancellation);
+        using var second = Capture(invocation, other ?? net, otherLayers, inputs.Images, progress, cancellation);
         return other is null ? SimilarityMatrix.Compute(first, second, measure, "", "") : SimilarityMatrix.Compute(first, second, measure, "model: ", "other: ");
     }
 
-    static PredictivityResult Predictivity(MagicInvocation invocation, CaptureSettings settings, IProgress<ProbingProgress> progress)
+    static PredictivityResult Predictivity(MagicInvocation invocation, IProgress<ProbingProgress> progress, CancellationToken cancellation)
     {
         using var scope = NewDisposeScope();
         int? trialsAxis = invocation.Get<int?>("trials-axis");
@@ -134,9 +131,14 @@ public sealed class ProbeMagic : Magic
                                    "pass one response row per stimulus, in the same order" + table.AxisHint(trialsAxis ?? 2, inputs.Images.shape[0]));
         long seed = invocation.Get<long>("seed");
         Probe mapping = invocation.Get<string>("mapping") == "pls" ? new PlsProbe { Seed = seed } : new RidgeProbe { Seed = seed };
-        using var activations = ActivationCapture.Capture(net, layers, inputs.Images, settings.Pooling, settings.BatchSize, progress, settings.Cancellation);
-        return NeuralPredictivity.Layers(activations, responses, mapping, invocation.Get<int>("folds"), seed, progress, settings.Cancellation);
+        using var activations = Capture(invocation, net, layers, inputs.Images, progress, cancellation);
+        return NeuralPredictivity.Layers(activations, responses, mapping, invocation.Get<int>("folds"), seed, progress, cancellation);
     }
+
+    // The layers' activations, pooled and batched as the options say.
+    static LayerActivations Capture(MagicInvocation invocation, nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, Tensor images,
+                                    IProgress<ProbingProgress> progress, CancellationToken cancellation)
+        => ActivationCapture.Capture(model, layers, images, invocation.Get<SpatialPooling>("pool"), invocation.Get<int>("batch-size"), progress, cancellation);
 
     // The model, its layers and the inputs: required together (the bare form may give --features instead).
     static (nn.Module<Tensor, Tensor> Model, IReadOnlyList<string> Layers, ImageInputs Inputs) ModelInputs(MagicInvocation invocation)

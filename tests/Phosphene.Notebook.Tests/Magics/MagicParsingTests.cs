@@ -22,6 +22,9 @@ public class MagicParsingTests
         var cell = "var n = 3;\nvar r = 10\n    % n;\nvar q = 10\n%n;\nr + q";
         var segment = Assert.Single(MagicCell.Split(cell));
         Assert.Equal(CellSegmentKind.Code, segment.Kind);
+        Assert.False(MagicCell.HasMagic(cell));
+        Assert.True(MagicCell.HasMagic("var n = 3;\n%who"));
+        Assert.True(MagicCell.HasMagic("%%html\n<b>x</b>"));
     }
 
     [Fact]
