@@ -159,10 +159,10 @@ public sealed class AttributionComparison
         {
             using var _ = no_grad();
             var predictions = new List<Tensor>();
-            for (long start = 0; start < x.shape[0]; start += BatchSize)
+            foreach (var (start, length) in Batches.Of(x.shape[0], BatchSize))
             {
                 using var scope = NewDisposeScope();
-                var outputs = model.call(x.narrow(0, start, Math.Min(BatchSize, x.shape[0] - start)));
+                var outputs = model.call(x.narrow(0, start, length));
                 if (outputs.dim() != 2)
                     throw new PhospheneException($"the model must map N×C×H×W inputs to N×K scores, got [{string.Join(", ", outputs.shape)}]");
                 predictions.Add(outputs.argmax(1).MoveToOuterDisposeScope());

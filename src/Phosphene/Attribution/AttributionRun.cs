@@ -160,9 +160,5 @@ public sealed class AttributionRun
     }
 
     /// <summary>Splits <paramref name="count"/> items into consecutive (start, length) batches of at most the batch size.</summary>
-    public IEnumerable<(long Start, long Length)> Batches(long count)
-    {
-        for (long start = 0; start < count; start += BatchSize)
-            yield return (start, Math.Min(BatchSize, count - start));
-    }
+    public IEnumerable<(long Start, long Length)> Batches(long count) => Attribution.Batches.Of(count, BatchSize);
 }

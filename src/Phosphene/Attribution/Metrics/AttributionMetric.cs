@@ -184,11 +184,10 @@ public abstract class AttributionMetric : IRegistered
         using var noGrad = no_grad();
         long n = inputs.shape[0];
         var result = zeros(n, ScalarType.Float64);
-        for (long start = 0; start < n; start += BatchSize)
+        foreach (var (start, size) in Batches.Of(n, BatchSize))
         {
             input.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            long size = Math.Min(BatchSize, n - start);
             var logits = input.Model.call(inputs.narrow(0, start, size));
             result.narrow(0, start, size).copy_(output.Select(logits, targets.narrow(0, start, size)));
         }
@@ -206,11 +205,10 @@ public abstract class AttributionMetric : IRegistered
         using var noGrad = no_grad();
         long n = input.Count, total = n * perExample;
         var result = zeros(total, ScalarType.Float64);
-        for (long start = 0; start < total; start += BatchSize)
+        foreach (var (start, size) in Batches.Of(total, BatchSize))
         {
             input.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            long size = Math.Min(BatchSize, total - start);
             var pair = arange(start, start + size, ScalarType.Int64);
             var example = pair.div(perExample, rounding_mode: RoundingMode.floor);
             var sample = pair.remainder(perExample);
@@ -234,11 +232,10 @@ public abstract class AttributionMetric : IRegistered
         model ??= input.Model;
         long h = input.Inputs.shape[2], w = input.Inputs.shape[3];
         var result = zeros(count, h, w, ScalarType.Float32);
-        for (long start = 0; start < count; start += BatchSize)
+        foreach (var (start, size) in Batches.Of(count, BatchSize))
         {
             input.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            long size = Math.Min(BatchSize, count - start);
             var (inputs, targets) = make(arange(start, start + size, ScalarType.Int64));
             var maps = explainer(model, inputs, targets);
             if (maps.dim() != 3 || maps.shape[0] != size || maps.shape[1] != h || maps.shape[2] != w)

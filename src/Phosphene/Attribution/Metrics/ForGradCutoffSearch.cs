@@ -240,11 +240,10 @@ public sealed partial class ForGradCutoffSearch
     {
         long n = inputs.shape[0], h = inputs.shape[2], w = inputs.shape[3];
         var maps = zeros(n, h, w, ScalarType.Float32);
-        for (long start = 0; start < n; start += BatchSize)
+        foreach (var (start, size) in Batches.Of(n, BatchSize))
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            long size = Math.Min(BatchSize, n - start);
             var batch = explainer(model, inputs.narrow(0, start, size), targets.narrow(0, start, size));
             if (!batch.shape.SequenceEqual([size, h, w]))
                 throw new PhospheneException(

@@ -140,11 +140,10 @@ public sealed class SplitModels : IDisposable
             model.eval();
             try
             {
-                for (long start = 0; start < n; start += batchSize)
+                foreach (var (start, size) in Batches.Of(n, batchSize))
                 {
                     cancellation.ThrowIfCancellationRequested();
                     using var batchScope = NewDisposeScope();
-                    long size = Math.Min(batchSize, n - start);
                     var x = Data.Images.narrow(0, start, size);
                     var y = Data.Labels.narrow(0, start, size);
                     using (no_grad()) predictions[m].narrow(0, start, size).copy_(model.call(x).argmax(1));
