@@ -69,7 +69,7 @@ public sealed class KuramotoMagic : Magic
             .Option("lr", 5e-3, "Adam learning rate (decayed linearly to 0).", above: 0)
             .Option("seed", 0L, "Seed of the data, weights, order and phases."));
         d.Subcommand("phases", "Phase maps of a trained complex network: hue = phase, brightness = amplitude.", p => p
-            .Required<object>("model", "A komplexnet result (or a KomplexNet).")
+            .Option(ValueKinds.PhaseModel, "model", "A komplexnet result (or a KomplexNet).", required: true)
             .Option(ValueKinds.Images, "images", "Images B×1×S×S, e.g. {x[..4]}; default: the first 6 test composites of the run."));
     }
 
@@ -159,8 +159,7 @@ public sealed class KuramotoMagic : Magic
         {
             KomplexNetRun run => run.PhaseMaps(images),
             Synchrony.KomplexNet net when images is not null => PhaseMapsResult.Compute(net, images, null),
-            Synchrony.KomplexNet => throw invocation.Error("option '--images' is required when '--model' is a KomplexNet: images B×1×S×S, e.g. {x[..4]}"),
-            var other => throw invocation.Error($"option '--model' needs a komplexnet result or a KomplexNet, not {other.GetType().Name}"),
+            _ => throw invocation.Error("option '--images' is required when '--model' is a KomplexNet: images B×1×S×S, e.g. {x[..4]}"),
         };
     }
 }

@@ -103,5 +103,8 @@ public class KuramotoMagicTests
             "%kuramoto komplexnet --variant real --train 32 --test 4 --channels 4 --epochs 1 --batch-size 32 --canvas 40 --as flat"));
         Assert.Equal("%kuramoto phases: the real-valued baseline has no phases; train a complex variant",
             Assert.Throws<MagicException>(() => context.Magic("%kuramoto phases --model flat")).Message);
+        Assert.Equal("%kuramoto phases: option '--model' expects a komplexnet result (bound with --as) or a KomplexNet, got an Int32 (3)",
+            Assert.Throws<MagicException>(() => context.Magic("%kuramoto phases --model {3}")).Message);
+        Assert.Contains("--model komplexnet", MagicRegistry.Default.Usage("kuramoto").Text);
     }
 }

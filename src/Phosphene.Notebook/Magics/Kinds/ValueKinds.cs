@@ -30,6 +30,9 @@ public static class ValueKinds
     /// <summary>Natural frequencies of oscillators.</summary>
     public static FrequenciesKind Frequencies { get; } = new();
 
+    /// <summary>A complex-valued network whose phases can be drawn (a komplexnet result or a KomplexNet).</summary>
+    public static PhaseModelKind PhaseModel { get; } = new();
+
     /// <summary>Spatial pooling of convolutional activations before a probe.</summary>
     public static WordKind<SpatialPooling> Pooling { get; } = new("pooling", "flatten, avg or grid:k", SpatialPooling.Parse, ["flatten", "avg", "grid:4"]);
 
