@@ -1,8 +1,6 @@
-using Phosphene.Notebook.Magics.Builtins;
-
 namespace Phosphene.Notebook.Display;
 
-/// <summary>Formatters of the notebook layer's own types: raw HTML/JavaScript/Markdown, progress bars, variable tables.</summary>
+/// <summary>Formatters of the notebook layer's own types: raw HTML/JavaScript/Markdown, progress bars.</summary>
 public sealed class ContentFormatters : IFormatterSet
 {
     /// <inheritdoc/>
@@ -12,6 +10,5 @@ public sealed class ContentFormatters : IFormatterSet
         NotebookFormatter.Register<JavaScriptContent>(MimeTypes.JavaScript, c => c.Code);
         NotebookFormatter.Register<MarkdownContent>(MimeTypes.Markdown, c => c.Markdown);
         NotebookFormatter.RegisterHtml<ProgressSnapshot>(p => p.ToHtml());
-        NotebookFormatter.RegisterHtml<VariableListing>(v => v.ToHtml());
     }
 }
