@@ -99,6 +99,8 @@ public class MagicParsingTests
         var context = Context();
         Assert.Equal("%sample fit: option '--batch-size' expects an int, got 2.5",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size 2.5")).Message);
+        Assert.Equal("%sample fit: option '--batch-size' must be a whole number from -2147483648 to 2147483647, got 3000000000; give a value in that range",
+            Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size 3000000000")).Message);
         Assert.Equal("%sample fit: option '--batch-size' expects an int, but 'abc' is not a session variable",
             Assert.Throws<MagicException>(() => context.Magic("%sample fit --batch-size abc")).Message);
         Assert.Equal("%sample fit: option '--method' accepts 'sobol', 'saliency', 'rise', not 'sobl'; did you mean 'sobol'?",
