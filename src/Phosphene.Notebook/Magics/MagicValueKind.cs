@@ -38,6 +38,12 @@ public abstract class MagicValueKind
     /// </summary>
     public virtual object? FromWord(string word, string what) => null;
 
+    /// <summary>
+    /// True when a bare word is always read by <see cref="FromWord"/>, even if a session variable has that name (the
+    /// word <c>mean</c> is a pooling, not the variable <c>mean</c>); a value is then given in braces.
+    /// </summary>
+    public virtual bool WordsOnly => false;
+
     /// <summary>Converts <paramref name="value"/>, refusing null.</summary>
     public object Resolve(object? value, string what)
         => value is null ? throw new MagicException($"{what} expects {Description}, got null") : Convert(value, what);

@@ -123,7 +123,7 @@ internal static class MagicValues
             var value = Evaluate(text, context, what);
             return value is null && option.AcceptsNull ? null : valueKind.Resolve(value, what);
         }
-        if (kind == MagicTokenKind.Bare && MagicLiterals.IsIdentifier(text) && context.TryGetVariable(text, out var variable))
+        if (kind == MagicTokenKind.Bare && !valueKind.WordsOnly && MagicLiterals.IsIdentifier(text) && context.TryGetVariable(text, out var variable))
             return valueKind.Resolve(variable, what);
         if (valueKind.FromWord(text, what) is { } word)
             return word;

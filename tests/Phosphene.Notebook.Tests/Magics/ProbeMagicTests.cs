@@ -227,6 +227,8 @@ public class ProbeMagicTests
         Assert.Contains("did you mean 'logistic'", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --c often"));
         Assert.Equal("%probe: option '--c' expects auto or a number greater than 0, but 'often' is not a session variable", e.Message);
+        context.SetVariable("mean", 3.0);                             // a variable does not shadow the pooling word 'mean'
+        Assert.IsType<ProbingResult>(context.Magic("%probe --features X --labels y --folds 2 --pool mean"));
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --features X --labels y --pool flaten"));
         Assert.Equal("%probe: option '--pool': unknown pooling 'flaten'; did you mean 'flatten'? (poolings: flatten, avg, grid:k)", e.Message);
         e = Assert.Throws<MagicException>(() => context.Magic("%probe --model net --inputs images --labels labels"));

@@ -2,8 +2,8 @@ namespace Phosphene.Notebook.Magics;
 
 /// <summary>
 /// A value written as one word that a core parser reads (a pooling <c>grid:4</c>, a task <c>clusters:moons</c>), so the
-/// word is read while the line is parsed and the parser's error names the option; a session variable may also hold
-/// the value itself or its word.
+/// word is read while the line is parsed and the parser's error names the option. A bare word is always a word, never a
+/// session variable of that name; a value (or its word) computed in C# is given in braces.
 /// </summary>
 /// <typeparam name="T">What the core parser returns.</typeparam>
 public sealed class WordKind<T> : MagicValueKind where T : notnull
@@ -34,6 +34,9 @@ public sealed class WordKind<T> : MagicValueKind where T : notnull
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> Words { get; }
+
+    /// <inheritdoc/>
+    public override bool WordsOnly => true;
 
     /// <inheritdoc/>
     protected override object Convert(object value, string what) => value switch
