@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Phosphene.Models;
 using Phosphene.Attribution;
+using Phosphene.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
