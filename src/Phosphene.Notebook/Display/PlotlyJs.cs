@@ -33,13 +33,13 @@ public static class PlotlyJs
     public static void Reset() => Interlocked.Exchange(ref _injected, 0);
 
     /// <summary>True exactly once per session (until <see cref="Reset"/>): the caller must emit <see cref="LoaderHtml"/>.</summary>
-    public static bool ClaimInjection() => Interlocked.Exchange(ref _injected, 1) == 0;
+    internal static bool ClaimInjection() => Interlocked.Exchange(ref _injected, 1) == 0;
 
     // The charts of this page that are waiting for plotly.js (a global of the page, shared by every output in it).
     private const string WaitingCharts = "window.phospheneChartsWaitingForPlotly";
 
     /// <summary>A script element that defines <c>window.Plotly</c> from the embedded bundle, then draws the charts waiting for it.</summary>
-    public static string LoaderHtml()
+    internal static string LoaderHtml()
     {
         var source = Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
         return "<script type=\"text/javascript\">"
@@ -55,7 +55,7 @@ public static class PlotlyJs
     /// element with id <paramref name="elementId"/>, with <c>window.Plotly</c>) now if plotly.js is in the page, and
     /// otherwise as soon as an output brings it; meanwhile the element says what it is waiting for.
     /// </summary>
-    public static string DrawScript(string elementId, string draw)
+    internal static string DrawScript(string elementId, string draw)
         => "<script type=\"text/javascript\">(function () {"
            + $"var element = document.getElementById('{elementId}'); var draw = function () {{ {draw} }};"
            + "if (window.Plotly) { draw(); } else {"
