@@ -81,7 +81,8 @@ public class PlotlyFigureTests
     [Fact]
     public void ConceptImportanceBarsFollowTheOrderInEachConceptsColour()
     {
-        var html = PlotlyFormatter.Html(ConceptFormatters.ImportanceChart([0.1, 0.7, 0.2], [1, 2, 0], "importance"));
+        // As notebook 05 shows it: a chart wrapped as HTML content.
+        var html = NotebookFormatter.Format(new HtmlContent(ConceptFormatters.ImportanceChart([0.1, 0.7, 0.2], [1, 2, 0], "importance")))["text/html"]!;
         var bars = FigureOf(html)["data"]![0]!;
         Assert.Equal("bar", (string)bars["type"]!);
         Assert.Equal(["concept 1", "concept 2", "concept 0"], bars["x"]!.AsArray().Select(v => (string)v!));
