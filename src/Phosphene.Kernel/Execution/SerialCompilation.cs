@@ -4,13 +4,15 @@ using Microsoft.CodeAnalysis.Scripting;
 namespace Phosphene.Kernel.Execution;
 
 /// <summary>
-/// Makes a submission compile on the calling thread. Roslyn scripting compiles every submission with
-/// <c>concurrentBuild: true</c> and <see cref="ScriptOptions"/> has no switch for it; for a notebook cell (a handful
-/// of methods) the parallel compile only adds hand-offs to thread-pool workers and spin-waits for them, which on a busy
-/// machine were about half of a small cell's time (profiled with dotnet-trace). The script's compilation is created,
-/// then replaced by the same compilation with concurrent build off, before anything is bound or emitted. If a future
-/// Roslyn renames the private field this relies on, cells simply compile as before.
+/// Makes a submission compile on the calling thread: Roslyn scripting compiles every submission with
+/// <c>concurrentBuild: true</c>, and <see cref="ScriptOptions"/> has no switch for it.
 /// </summary>
+/// <remarks>
+/// For a notebook cell (a handful of methods) the parallel compile only adds hand-offs to thread-pool workers and
+/// spin-waits for them (measurements: <c>docs/history/kernel-speed.md</c>). The script's compilation is created, then
+/// replaced by the same compilation with concurrent build off, before anything is bound or emitted. If a future Roslyn
+/// renames the private field this relies on, cells simply compile as before.
+/// </remarks>
 internal static class SerialCompilation
 {
     private static readonly FieldInfo? LazyCompilation =

@@ -3,8 +3,11 @@ using System.Net;
 using System.Text;
 using Phosphene.Concepts;
 using Phosphene.Imaging;
+using Plotly.NET;
+using Plotly.NET.CSharp;
 using TorchSharp;
 using static TorchSharp.torch;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
 
 namespace Phosphene.Notebook.Display;
 
@@ -62,33 +65,22 @@ public sealed class ConceptFormatters : IFormatterSet
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture,
             $"<div class=\"phosphene-craft\"><p><b>CRAFT</b> · class {craft.ClassIndex} · {craft.ConceptCount} {craft.Decomposition.Name} concepts at <code>{Encode(craft.Split.Layer)}</code> · {craft.Boxes.Count} crops ({craft.Grid.Patch}px, stride {craft.Grid.Stride}) · reconstruction error {craft.ReconstructionError:G4} · importance: {(craft.Options.Importance == ImportanceMethod.Sobol ? $"Sobol total indices ({craft.Options.Designs} {(craft.Options.Sequence == DesignSequence.Halton ? "Halton" : "Sobol")} designs)" : "Gradient × Input")}</p>");
-        html.Append(ImportanceChart(craft.Importances, craft.ConceptsByImportance, $"Concept importance for class {craft.ClassIndex}"));
+        html.Append(PlotlyFormatter.Html(ImportanceChart(craft.Importances, craft.ConceptsByImportance, $"Concept importance for class {craft.ClassIndex}")));
         html.Append(Gallery(craft, 8));
         html.Append("</div>");
         return html.ToString();
     }
 
-    /// <summary>A bar chart of importances, bars in <paramref name="order"/>, each in its concept's colour (Plotly, offline).</summary>
-    public static string ImportanceChart(IReadOnlyList<double> importances, IReadOnlyList<int> order, string title)
+    /// <summary>A bar chart of importances, bars in <paramref name="order"/>, each in its concept's colour.</summary>
+    public static GenericChart ImportanceChart(IReadOnlyList<double> importances, IReadOnlyList<int> order, string title)
     {
         ArgumentNullException.ThrowIfNull(importances);
         ArgumentNullException.ThrowIfNull(order);
-        var labels = string.Join(",", order.Select(k => $"\"concept {k}\""));
-        var values = string.Join(",", order.Select(k => importances[k].ToString("R", CultureInfo.InvariantCulture)));
-        var colours = string.Join(",", order.Select(k => $"\"{ConceptPalette.Hex(k)}\""));
-        var figure = $"{{\"data\":[{{\"type\":\"bar\",\"x\":[{labels}],\"y\":[{values}],\"marker\":{{\"color\":[{colours}]}}}}]," +
-                     $"\"layout\":{{\"title\":{{\"text\":{Json(title)}}},\"yaxis\":{{\"title\":{{\"text\":\"importance\"}}}},\"height\":320,\"margin\":{{\"t\":50,\"b\":60}}}}}}";
-        return PlotlyDiv(figure, 320);
-    }
-
-    static string PlotlyDiv(string figure, int height)
-    {
-        var id = "plotly-" + Guid.NewGuid().ToString("N");
-        var html = new StringBuilder();
-        if (PlotlyJs.ClaimInjection()) html.Append(PlotlyJs.LoaderHtml());
-        html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"width:100%;height:{height}px\"></div>");
-        html.Append(PlotlyJs.DrawScript(id, string.Create(CultureInfo.InvariantCulture, $"var figure = {figure}; window.Plotly.newPlot(element, figure.data, figure.layout, {{responsive: true}});")));
-        return html.ToString();
+        return PlotlyChart.Column<double, string, string>(
+                values: order.Select(k => importances[k]).ToArray(), Keys: order.Select(k => $"concept {k}").ToArray(),
+                MarkerColor: Color.fromColors(order.Select(k => Color.fromString(ConceptPalette.Hex(k)))))
+            .Titled(title, "", "importance")
+            .WithSize(Height: 320);
     }
 
     /// <summary>One row per concept, most important first: its colour, index, importance and its top crops.</summary>
@@ -164,7 +156,7 @@ public sealed class ConceptFormatters : IFormatterSet
         html.Append(CultureInfo.InvariantCulture,
             $"<table><tr><th>method</th><th>concepts</th><th>reconstruction error</th><th>relative</th><th>sparsity</th><th>stability</th><th>iterations</th></tr><tr><td>{result.Method}</td><td>{result.Decomposition.Concepts}</td><td>{result.ReconstructionError:G4}</td><td>{result.RelativeError:P2}</td><td>{result.Sparsity:P1}</td><td>{(result.Stability is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—")}</td><td>{result.Decomposition.Iterations}</td></tr></table>");
         var order = Enumerable.Range(0, result.Importances.Count).OrderByDescending(k => result.Importances[k]).ToArray();
-        html.Append(ImportanceChart(result.Importances, order, "Share of the reconstruction's energy per concept"));
+        html.Append(PlotlyFormatter.Html(ImportanceChart(result.Importances, order, "Share of the reconstruction's energy per concept")));
         return html.ToString();
     }
 
@@ -177,42 +169,58 @@ public sealed class ConceptFormatters : IFormatterSet
     public static string ClusterGraphHtml(ConceptClusterGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        static string Percent(double? v) => v is { } x ? x.ToString("P0", CultureInfo.InvariantCulture) : "—";
+        return PlotlyFormatter.Html(StrategyChart(graph)) + PlotlyFormatter.Html(ProximityChart(graph));
+    }
 
-        var clusters = new StringBuilder();
-        foreach (var node in graph.Strategies.Where(n => n.Images > 0))
+    static GenericChart StrategyChart(ConceptClusterGraph graph)
+    {
+        var clusters = graph.Strategies.Where(n => n.Images > 0).Select(node =>
         {
             var members = graph.Points.Where(p => p.Concept == node.Concept).ToList();
-            string name = Json($"concept {node.Concept}: prevalence {Percent(node.Prevalence)}, reliability {Percent(node.Reliability)}");
-            string symbols = string.Join(",", members.Select(p => p.Correct ? "\"circle\"" : "\"x\""));
-            string hover = string.Join(",", members.Select(p => Json($"image {p.Image} · concept {p.Concept} · {(p.Correct ? "correct" : "misclassified")}")));
-            clusters.Append(CultureInfo.InvariantCulture,
-                $"{{\"type\":\"scatter\",\"mode\":\"markers\",\"name\":{name},\"x\":[{string.Join(",", members.Select(p => R(p.X)))}],\"y\":[{string.Join(",", members.Select(p => R(p.Y)))}]," +
-                $"\"text\":[{hover}],\"hoverinfo\":\"text\",\"marker\":{{\"color\":\"{ConceptPalette.Hex(node.Concept)}\",\"size\":8,\"symbol\":[{symbols}]}}}},");
-        }
-        var strategies = $"{{\"data\":[{clusters.ToString().TrimEnd(',')}],\"layout\":{{\"title\":{{\"text\":\"Strategic cluster graph, class {graph.ClassIndex}: images by their most important concept (× misclassified)\"}}," +
-                         "\"xaxis\":{\"title\":{\"text\":\"importance PC 1\"},\"zeroline\":false},\"yaxis\":{\"title\":{\"text\":\"importance PC 2\"},\"zeroline\":false},\"height\":440,\"legend\":{\"title\":{\"text\":\"cluster\"}}}}";
+            return PlotlyChart.Point<double, double, string>(
+                    x: members.Select(p => p.X).ToArray(), y: members.Select(p => p.Y).ToArray(),
+                    Name: $"concept {node.Concept}: prevalence {Percent(node.Prevalence)}, reliability {Percent(node.Reliability)}",
+                    MultiText: members.Select(p => $"image {p.Image} · concept {p.Concept} · {(p.Correct ? "correct" : "misclassified")}").ToArray(),
+                    Marker: ChartStyle.Marker(("color", ConceptPalette.Hex(node.Concept)), ("size", 8),
+                                              ("symbol", members.Select(p => p.Correct ? "circle" : "x").ToArray())))
+                .WithTraceProperties(("hoverinfo", "text"));
+        });
+        return PlotlyChart.Combine(clusters)
+            .Titled($"Strategic cluster graph, class {graph.ClassIndex}: images by their most important concept (× misclassified)", "importance PC 1", "importance PC 2")
+            .WithAxisProperties(y: false, ("zeroline", false))
+            .WithAxisProperties(y: true, ("zeroline", false))
+            .WithLayoutProperties(("legend", new Dictionary<string, object> { ["title"] = new Dictionary<string, string> { ["text"] = "cluster" } }))
+            .WithSize(Height: 440);
+    }
 
-        var edges = new StringBuilder();
+    static GenericChart ProximityChart(ConceptClusterGraph graph)
+    {
+        var traces = new List<GenericChart>();
         for (int i = 0; i < graph.Nodes.Count; i++)
             for (int j = i + 1; j < graph.Nodes.Count; j++)
                 if (graph.Similarity[i, j] > 0.8)
-                    edges.Append(CultureInfo.InvariantCulture,
-                        $"{{\"type\":\"scatter\",\"mode\":\"lines\",\"showlegend\":false,\"hoverinfo\":\"skip\",\"line\":{{\"color\":\"#bbbbbb\",\"width\":{1 + 4 * (graph.Similarity[i, j] - 0.8) / 0.2:F2}}},\"x\":[{R(graph.Nodes[i].X)},{R(graph.Nodes[j].X)}],\"y\":[{R(graph.Nodes[i].Y)},{R(graph.Nodes[j].Y)}]}},");
-        var text = string.Join(",", graph.Nodes.Select(n => Json(
-            $"concept {n.Concept}<br>importance {n.Importance.ToString("F3", CultureInfo.InvariantCulture)}<br>prevalence {Percent(n.Prevalence)} ({n.Images} images)<br>reliability {Percent(n.Reliability)}")));
-        var labels = string.Join(",", graph.Nodes.Select(n => $"\"{n.Concept}\""));
-        var outlines = string.Join(",", graph.Nodes.Select(n => $"\"{ConceptPalette.Hex(n.Concept)}\""));
-        // Plotly draws a null colour value in its NaN colour: concepts that are nobody's main strategy stay grey.
-        var fill = string.Join(",", graph.Nodes.Select(n => n.Reliability is { } v ? R(v) : "null"));
-        var proximity = $"{{\"data\":[{edges}{{\"type\":\"scatter\",\"mode\":\"markers+text\",\"showlegend\":false,\"x\":[{string.Join(",", graph.Nodes.Select(n => R(n.X)))}],\"y\":[{string.Join(",", graph.Nodes.Select(n => R(n.Y)))}]," +
-                        $"\"text\":[{labels}],\"textposition\":\"middle center\",\"hovertext\":[{text}],\"hoverinfo\":\"text\"," +
-                        $"\"marker\":{{\"size\":[{string.Join(",", graph.Nodes.Select(n => R(14 + 50 * Math.Sqrt(n.Prevalence))))}],\"color\":[{fill}],\"cmin\":0,\"cmax\":1,\"colorscale\":\"Viridis\"," +
-                        $"\"colorbar\":{{\"title\":{{\"text\":\"reliability\"}}}},\"line\":{{\"color\":[{outlines}],\"width\":3}}}}}}]," +
-                        $"\"layout\":{{\"title\":{{\"text\":\"Concepts by direction, class {graph.ClassIndex} (size: prevalence, fill: reliability)\"}},\"xaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"yaxis\":{{\"showticklabels\":false,\"zeroline\":false}},\"height\":400}}}}";
-        return PlotlyDiv(strategies, 440) + PlotlyDiv(proximity, 400);
+                    traces.Add(PlotlyChart.Line<double, double, string>(x: [graph.Nodes[i].X, graph.Nodes[j].X], y: [graph.Nodes[i].Y, graph.Nodes[j].Y],
+                            ShowLegend: false, LineColor: Color.fromString("#bbbbbb"), LineWidth: Math.Round(1 + 4 * (graph.Similarity[i, j] - 0.8) / 0.2, 2))
+                        .WithTraceProperties(("hoverinfo", "skip")));
+        var marker = ChartStyle.Marker(
+            ("size", graph.Nodes.Select(n => 14 + 50 * Math.Sqrt(n.Prevalence)).ToArray()),
+            // Plotly draws a null colour value in its NaN colour: concepts that are nobody's main strategy stay grey.
+            ("color", graph.Nodes.Select(n => n.Reliability).ToArray()), ("cmin", 0), ("cmax", 1), ("colorscale", "Viridis"),
+            ("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, string> { ["text"] = "reliability" } }),
+            ("line", new Dictionary<string, object> { ["color"] = graph.Nodes.Select(n => ConceptPalette.Hex(n.Concept)).ToArray(), ["width"] = 3 }));
+        traces.Add(PlotlyChart.Scatter<double, double, string>(x: graph.Nodes.Select(n => n.X).ToArray(), y: graph.Nodes.Select(n => n.Y).ToArray(),
+                mode: StyleParam.Mode.Markers_Text, ShowLegend: false, MultiText: graph.Nodes.Select(n => $"{n.Concept}").ToArray(),
+                TextPosition: StyleParam.TextPosition.MiddleCenter, Marker: marker)
+            .WithTraceProperties(("hoverinfo", "text"), ("hovertext", graph.Nodes.Select(n =>
+                $"concept {n.Concept}<br>importance {n.Importance.ToString("F3", CultureInfo.InvariantCulture)}<br>prevalence {Percent(n.Prevalence)} ({n.Images} images)<br>reliability {Percent(n.Reliability)}").ToArray())));
+        return PlotlyChart.Combine(traces)
+            .Titled($"Concepts by direction, class {graph.ClassIndex} (size: prevalence, fill: reliability)", "", "")
+            .WithAxisProperties(y: false, ("showticklabels", false), ("zeroline", false))
+            .WithAxisProperties(y: true, ("showticklabels", false), ("zeroline", false))
+            .WithSize(Height: 400);
     }
+
+    static string Percent(double? v) => v is { } x ? x.ToString("P0", CultureInfo.InvariantCulture) : "—";
 
     /// <summary>The holistic comparison: one row per method with reconstruction, sparsity and stability.</summary>
     public static string ScoresHtml(IReadOnlyList<DecompositionScore> scores)
@@ -238,6 +246,4 @@ public sealed class ConceptFormatters : IFormatterSet
     }
 
     static string Encode(string text) => WebUtility.HtmlEncode(text);
-
-    static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

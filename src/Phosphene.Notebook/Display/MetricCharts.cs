@@ -1,7 +1,7 @@
 using Phosphene.Attribution.Metrics;
 using Plotly.NET;
-using Chart = Plotly.NET.CSharp.Chart;
 using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 namespace Phosphene.Notebook.Display;
 

@@ -4,6 +4,9 @@ namespace Phosphene.Notebook.Display;
 /// <param name="Html">The markup.</param>
 public sealed record HtmlContent(string Html)
 {
+    /// <summary>A Plotly.NET chart as HTML (<see cref="PlotlyFormatter.Html"/>), e.g. to show it with a caption or in a table.</summary>
+    public HtmlContent(Plotly.NET.GenericChart chart) : this(PlotlyFormatter.Html(chart)) { }
+
     /// <inheritdoc/>
     public override string ToString() => Html;
 }

@@ -1,13 +1,10 @@
-using System.Globalization;
-using System.Text;
 using Plotly.NET;
 
 namespace Phosphene.Notebook.Display;
 
 /// <summary>
-/// Plotly.NET charts (<see cref="GenericChart"/>, which Plotly.NET.CSharp's <c>Chart.*</c> also return) as
-/// interactive HTML that works offline. plotly.js is not fetched from a CDN: <see cref="PlotlyJs"/> takes the copy
-/// embedded in the Plotly.NET assembly and the first chart shown in a page carries it; later charts reuse it.
+/// Plotly.NET charts (<see cref="GenericChart"/>, which Plotly.NET.CSharp's <c>Chart.*</c> also return) and animated
+/// <see cref="PlotlyFigure"/>s as interactive HTML that works offline: plotly.js comes from <see cref="PlotlyJs"/>.
 /// </summary>
 public sealed class PlotlyFormatter : IFormatterSet
 {
@@ -15,101 +12,16 @@ public sealed class PlotlyFormatter : IFormatterSet
     public void Register()
     {
         NotebookFormatter.RegisterHtml<GenericChart>(Html);
-        NotebookFormatter.RegisterText<GenericChart>(chart => $"Plotly chart ({Traces(chart)} trace{(Traces(chart) == 1 ? "" : "s")})");
+        NotebookFormatter.RegisterText<GenericChart>(chart => Describe(GenericChart.getTraces(chart).Length));
+        NotebookFormatter.RegisterHtml<PlotlyFigure>(figure => figure.ToHtml());
+        NotebookFormatter.RegisterText<PlotlyFigure>(figure => Describe(figure.TraceCount) + (figure.FrameCount > 0 ? $", {figure.FrameCount} frames" : ""));
     }
 
     /// <summary>
-    /// The chart's HTML: a div and a script that draws the figure with <c>window.Plotly</c> (<see cref="PlotlyJs.DrawScript"/>),
-    /// preceded by plotly.js itself when this is the first chart since <see cref="PlotlyJs.Reset"/> (or start-up).
+    /// The chart's HTML (<see cref="PlotlyFigure.ToHtml"/>): a div and the script that draws it, preceded by plotly.js
+    /// itself when this is the first chart since <see cref="PlotlyJs.Reset"/> (or start-up).
     /// </summary>
-    public static string Html(GenericChart chart)
-    {
-        var id = "plotly-" + Guid.NewGuid().ToString("N");
-        var figure = GenericChart.toFigureJson(chart);
-        var config = Newtonsoft.Json.JsonConvert.SerializeObject(GenericChart.getConfig(chart));
-        var (width, height) = GenericChart.tryGetLayoutSize(chart) is var size
-            ? (Microsoft.FSharp.Core.FSharpOption<int>.get_IsSome(size.Item1) ? size.Item1.Value : (int?)null,
-               Microsoft.FSharp.Core.FSharpOption<int>.get_IsSome(size.Item2) ? size.Item2.Value : (int?)null)
-            : (null, null);
-        var style = string.Create(CultureInfo.InvariantCulture, $"width:{(width is { } w ? $"{w}px" : "100%")};height:{height ?? 450}px");
-        var html = new StringBuilder();
-        if (PlotlyJs.ClaimInjection())
-            html.Append(PlotlyJs.LoaderHtml());
-        html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" class=\"phosphene-plotly\" style=\"{style}\"></div>");
-        html.Append(PlotlyJs.DrawScript(id, string.Create(CultureInfo.InvariantCulture,
-            $"var figure = {figure}; var config = {config}; window.Plotly.newPlot(element, figure.data, figure.layout || {{}}, Object.assign({{responsive: true}}, config));")));
-        return html.ToString();
-    }
+    public static string Html(GenericChart chart) => new PlotlyFigure(chart).ToHtml();
 
-    private static int Traces(GenericChart chart) => GenericChart.getTraces(chart).Length;
-}
-
-/// <summary>
-/// The plotly.js bundle embedded in the Plotly.NET assembly, and its injection into notebook output once per page.
-/// The loader runs the bundle with AMD/CommonJS hidden, so it always defines <c>window.Plotly</c> (with or without
-/// require.js: Jupyter Notebook 6, JupyterLab / Notebook 7, VS Code, nbconvert HTML), and registers it as the
-/// require.js module <c>plotly</c> when require.js is present. A chart whose script runs before plotly.js is in the
-/// page (a page reloaded from a saved notebook whose bundle-carrying output was replaced, outputs rendered out of
-/// order) waits for it and is drawn when a later output brings it. The host calls <see cref="Reset"/> when its output
-/// starts going to a new page (the Phosphene kernel does so for each new client session: a reloaded page, another
-/// tab), so the next chart carries plotly.js there.
-/// </summary>
-public static class PlotlyJs
-{
-    private static readonly Lazy<(string Version, string Source)> Bundle = new(Load);
-    private static int _injected;
-
-    /// <summary>The plotly.js version embedded in Plotly.NET (e.g. <c>2.28.0</c>).</summary>
-    public static string Version => Bundle.Value.Version;
-
-    /// <summary>The plotly.js source (minified).</summary>
-    public static string Source => Bundle.Value.Source;
-
-    /// <summary>True once plotly.js has been put in this session's output.</summary>
-    public static bool Injected => Volatile.Read(ref _injected) == 1;
-
-    /// <summary>Forgets the injection, so the next chart carries plotly.js again (a new notebook, a reloaded page).</summary>
-    public static void Reset() => Interlocked.Exchange(ref _injected, 0);
-
-    /// <summary>True exactly once per session (until <see cref="Reset"/>): the caller must emit <see cref="LoaderHtml"/>.</summary>
-    public static bool ClaimInjection() => Interlocked.Exchange(ref _injected, 1) == 0;
-
-    // The charts of this page that are waiting for plotly.js (a global of the page, shared by every output in it).
-    private const string WaitingCharts = "window.phospheneChartsWaitingForPlotly";
-
-    /// <summary>A script element that defines <c>window.Plotly</c> from the embedded bundle, then draws the charts waiting for it.</summary>
-    public static string LoaderHtml()
-    {
-        var source = Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-        return "<script type=\"text/javascript\">"
-               + "if (!window.Plotly) { (function (define, exports, module) {\n" + source + "\n}).call(window); }"
-               + "if (typeof window.define === 'function' && window.define.amd && typeof window.require === 'function' && !window.require.defined('plotly')) {"
-               + " window.define('plotly', [], function () { return window.Plotly; }); }"
-               + $"(function () {{ var waiting = {WaitingCharts} || []; {WaitingCharts} = []; waiting.forEach(function (draw) {{ draw(); }}); }})();"
-               + "</script>";
-    }
-
-    /// <summary>
-    /// A script element that runs <paramref name="draw"/> (JavaScript statements that draw into <c>element</c>, the
-    /// element with id <paramref name="elementId"/>, with <c>window.Plotly</c>) now if plotly.js is in the page, and
-    /// otherwise as soon as an output brings it; meanwhile the element says what it is waiting for.
-    /// </summary>
-    public static string DrawScript(string elementId, string draw)
-        => "<script type=\"text/javascript\">(function () {"
-           + $"var element = document.getElementById('{elementId}'); var draw = function () {{ {draw} }};"
-           + "if (window.Plotly) { draw(); } else {"
-           + " element.textContent = 'Waiting for plotly.js: it is not in this page yet (a reloaded page, or the output that carried it was replaced); the next chart shown here brings it, and this chart is drawn then.';"
-           + $" ({WaitingCharts} = {WaitingCharts} || []).push(function () {{ if (element.isConnected) {{ element.textContent = ''; draw(); }} }}); }}"
-           + "})();</script>";
-
-    private static (string, string) Load()
-    {
-        var assembly = typeof(GenericChart).Assembly;
-        var name = assembly.GetManifestResourceNames()
-            .SingleOrDefault(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
-            ?? throw new PhospheneException($"the Plotly.NET assembly ({assembly.GetName().Version}) has no embedded plotly-*.min.js; charts cannot render offline");
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return (name["Plotly.NET.plotly-".Length..^".min.js".Length], reader.ReadToEnd());
-    }
+    private static string Describe(int traces) => $"Plotly chart ({traces} trace{(traces == 1 ? "" : "s")})";
 }

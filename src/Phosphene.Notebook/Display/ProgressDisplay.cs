@@ -8,12 +8,13 @@ namespace Phosphene.Notebook.Display;
 
 /// <summary>
 /// A progress bar for long operations that updates in place (Jupyter <c>update_display_data</c>): percentage, count,
-/// rate, elapsed time and time left. Pass it as the <c>IProgress&lt;T&gt;</c> of the toolkit's long operations:
-/// it reports steps (<see cref="Report(long)"/>, <see cref="Advance"/>), fractions (<see cref="Report(double)"/>),
-/// training and download progress directly, and anything else through <see cref="Adapt{T}"/>.
-/// Updates are sent at most every <see cref="Interval"/> (and always for the final state), so reporting every
-/// batch costs nothing. Thread-safe.
+/// rate, elapsed time and time left. Pass it as the <c>IProgress&lt;T&gt;</c> of the toolkit's long operations.
 /// </summary>
+/// <remarks>
+/// It reports steps (<see cref="Report(long)"/>, <see cref="Advance"/>), fractions (<see cref="Report(double)"/>),
+/// training and download progress directly, and anything else through <see cref="Adapt{T}"/>. Updates are sent at most
+/// every <see cref="Interval"/> (and always for the final state), so reporting every batch costs nothing. Thread-safe.
+/// </remarks>
 public sealed class ProgressDisplay : IProgress<long>, IProgress<double>, IProgress<TrainingProgress>, IProgress<DownloadProgress>, IDisposable
 {
     private readonly IDisplayHandle _handle;

@@ -105,11 +105,14 @@ public sealed record MacoResult(Tensor Image, Tensor Transparency, IReadOnlyList
 /// <summary>
 /// MaCo, magnitude-constrained feature visualisation (Fel, Boissin, Boutin, Picard, Novello, Colin, Linsley,
 /// Rousseau, Cadène, Goetschalckx, Gardes and Serre 2023, "Unlocking Feature Visualization for Deeper Networks with
-/// MAgnitude Constrained Optimization", NeurIPS): the image is x = σ(standardise(F⁻¹(m ⊙ e^{iφ}))) with the Fourier
-/// magnitude m fixed (by default the mean amplitude spectrum of natural images from the dataset) and only the phase
-/// φ optimised, over random crops with noise, by Adam ascent on the target's score; the gradients of the objective
-/// with respect to the image, accumulated over the steps (|∂score/∂x|), give the transparency map.
+/// MAgnitude Constrained Optimization", NeurIPS): only the Fourier phase of the image is optimised, its magnitude fixed.
 /// </summary>
+/// <remarks>
+/// The image is x = σ(standardise(F⁻¹(m ⊙ e^{iφ}))) with the Fourier magnitude m fixed (by default the mean amplitude
+/// spectrum of natural images from the dataset) and the phase φ optimised, over random crops with noise, by Adam
+/// ascent on the target's score; the gradients of the objective with respect to the image, accumulated over the steps
+/// (|∂score/∂x|), give the transparency map.
+/// </remarks>
 public static class Maco
 {
     /// <summary>The mean Fourier amplitude spectrum of images N×C×S×S: C×S×(S/2+1) float32 (|rfft2| averaged).</summary>

@@ -1,8 +1,8 @@
-using TorchSharp;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Phosphene.Data;
+using TorchSharp;
 
 namespace Phosphene.Models;
 

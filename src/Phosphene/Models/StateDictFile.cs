@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace Phosphene.Models;
 
 /// <summary>
-/// Reads and writes state dicts in TorchSharp's format (the one <c>Module.save</c> writes and <c>Module.load</c>
-/// reads, and the one <c>Models/PyTorch/export_state_dict.py</c> writes from PyTorch). Layout, all integers unsigned
-/// LEB128 (7 bits per byte, least significant first, high bit = more bytes follow):
+/// Reads and writes state dicts in TorchSharp's format: the one <c>Module.save</c> writes and <c>Module.load</c>
+/// reads, and the one <c>Models/PyTorch/export_state_dict.py</c> writes from PyTorch.
+/// </summary>
+/// <remarks>
+/// Layout, all integers unsigned LEB128 (7 bits per byte, least significant first, high bit = more bytes follow):
 /// <code>
 /// entry count
 /// per entry:  key     length-prefixed UTF-8 (a .NET BinaryWriter string: LEB128 byte length, then the bytes)
@@ -16,7 +18,7 @@ namespace Phosphene.Models;
 ///             rank    then one LEB128 per dimension
 ///             data    the elements, contiguous, row-major, little-endian
 /// </code>
-/// </summary>
+/// </remarks>
 public static class StateDictFile
 {
     static readonly ScalarType[] SupportedTypes =

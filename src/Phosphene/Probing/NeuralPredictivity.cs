@@ -7,12 +7,16 @@ namespace Phosphene.Probing;
 /// <summary>
 /// Neural predictivity in the manner of Brain-Score (Schrimpf et al. 2018, "Brain-Score: which artificial neural network
 /// for object recognition is most brain-like?") as used by Linsley et al. (2023, "Performance-optimized deep neural
-/// networks are evolving into worse models of inferotemporal visual cortex"): a linear mapping (ridge with LOO α by
-/// default, or PLS) from a layer's features to the trial-averaged responses of every target (neuron, voxel, site) is fitted
-/// on the training inputs of each fold; the score of a fold is the median over targets of the Pearson r between
-/// predicted and recorded responses on its held-out inputs; folds are averaged, and the mean is divided by the
-/// <see cref="NoiseCeiling"/> of the responses when they include repeated trials.
+/// networks are evolving into worse models of inferotemporal visual cortex"): cross-validated median Pearson r between
+/// a linear mapping of a layer's features and the recorded responses, divided by the responses' noise ceiling.
 /// </summary>
+/// <remarks>
+/// A linear mapping (ridge with leave-one-out α by default, or PLS) from the features to the trial-averaged responses
+/// of every target (neuron, voxel, site) is fitted on the training inputs of each fold; the score of a fold is the
+/// median over targets of the Pearson r between predicted and recorded responses on its held-out inputs; folds are
+/// averaged, and the mean is divided by the <see cref="NoiseCeiling"/> of the responses when they include repeated
+/// trials.
+/// </remarks>
 public static class NeuralPredictivity
 {
     /// <summary>Scores how well <paramref name="features"/> predict <paramref name="responses"/>.</summary>

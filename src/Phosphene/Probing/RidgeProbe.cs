@@ -5,13 +5,14 @@ namespace Phosphene.Probing;
 
 /// <summary>
 /// Ridge regression (Hoerl and Kennard 1970, "Ridge regression: biased estimation for nonorthogonal problems") with an
-/// unpenalised intercept, solved in closed form in float64 from one eigendecomposition of the smaller Gram matrix:
-/// XᵀX (D×D, primal) when N ≥ D, XXᵀ (N×N, dual) when D &gt; N, which gives the SVD X = U S Vᵀ of the centred
-/// features. With <see cref="Alpha"/> null, α is chosen from <see cref="Alphas"/> by exact leave-one-out error computed
-/// for every α from that one decomposition (Golub, Heath and Wahba 1979, "Generalized cross-validation as a method for
-/// choosing a good ridge parameter"; scikit-learn's <c>RidgeCV</c>): residual eᵢ / (1 − Hᵢᵢ), H = 11ᵀ/N + U diag(s²/(s²+α)) Uᵀ.
+/// unpenalised intercept, solved in closed form in float64; with <see cref="Alpha"/> null, α is chosen from
+/// <see cref="Alphas"/> by exact leave-one-out error.
 /// </summary>
 /// <remarks>
+/// One eigendecomposition of the smaller Gram matrix, XᵀX (D×D, primal) when N ≥ D or XXᵀ (N×N, dual) when D &gt; N,
+/// gives the SVD X = U S Vᵀ of the centred features, and from it the leave-one-out error of every α (Golub, Heath and
+/// Wahba 1979, "Generalized cross-validation as a method for choosing a good ridge parameter"; scikit-learn's
+/// <c>RidgeCV</c>): residual eᵢ / (1 − Hᵢᵢ), H = 11ᵀ/N + U diag(s²/(s²+α)) Uᵀ.
 /// Minimises ‖Y − XW − 1b‖² + α‖W‖² for targets N×T. One α is shared by all targets (the one with the lowest mean LOO
 /// squared error), unless <see cref="AlphaPerTarget"/> is set. Memory: the Gram matrix, min(N, D)², plus U (N×rank).
 /// </remarks>

@@ -78,27 +78,29 @@ public sealed record KomplexOutput(Tensor Logits, Tensor Amplitude, Tensor Phase
 
 /// <summary>
 /// KomplexNet (Muzellec, Alamia, Serre and VanRullen 2025, "Enhancing deep neural networks through complex-valued
-/// representations and Kuramoto synchronization dynamics"). Amplitudes a = ReLU(conv(x)) (stride 2) carry what is
-/// present; phases θ, started at random, evolve by convolutional Kuramoto steps weighted by b = tanh a,
+/// representations and Kuramoto synchronization dynamics"): amplitudes a = ReLU(conv(x)) say what is present, phases θ
+/// synchronise by convolutional Kuramoto steps, and complex layers on z = a e^{iθ} feed a linear classifier whose two
+/// highest logits name the two objects. Variants: <see cref="KomplexVariant"/>.
+/// </summary>
+/// <remarks>
+/// <para>Phases start at random and evolve by Kuramoto steps weighted by b = tanh a,
 /// θ ← θ + ε (cos θ · S − sin θ · C) with S = W⋆(b sin θ) − κ⟨b sin θ⟩, C = W⋆(b cos θ) − κ⟨b cos θ⟩, where W is a
 /// learned local coupling kernel and ⟨·⟩ = Σ·/Σb the mean field of the active units, weighted by κ (a learned global
 /// inhibition): units of one object lock together through W while the inhibition pushes groups apart, as in the
 /// paper's update (local kernel minus a global term). Trained with the object-synchrony term of
 /// <see cref="KomplexNetTrainer.ObjectSynchronyLoss"/>, W and κ learn to put each object in one phase and the two
-/// objects apart. Then complex layers apply real convolutions to z = a e^{iθ}: aligned phases add, opposed phases cancel. Each
-/// keeps the phase of W⋆z and sets its magnitude to ReLU(½|W⋆z| + ½ W⋆|z| + b): the synchrony term |W⋆z| plus the
-/// classic term W⋆|z| that sees the amplitudes whatever their phases (the magnitude rule of the Complex AutoEncoder,
-/// Löwe, Lippe, Rudolph and Welling 2022, which complex layers of this family follow). Without the classic term a
-/// network whose phases start random sees mostly cancellation noise and learns very slowly. The read-out is the last
-/// magnitudes, average-pooled to a <see cref="KomplexNetOptions.ReadoutGrid"/> grid, batch-normalised (the pooled
-/// magnitudes of mostly empty canvases are small and alike from image to image; without the normalisation the
-/// classifier sees a tiny signal and training crawls) into a linear classifier whose two highest logits name the two
-/// objects. Variants: <see cref="KomplexVariant"/>.
-/// </summary>
-/// <remarks>
-/// Initial weights are drawn from the network's own generator seeded by the constructor's seed (He-uniform for the
+/// objects apart.</para>
+/// <para>Complex layers apply real convolutions to z: aligned phases add, opposed phases cancel. Each keeps the phase
+/// of W⋆z and sets its magnitude to ReLU(½|W⋆z| + ½ W⋆|z| + b): the synchrony term |W⋆z| plus the classic term W⋆|z|
+/// that sees the amplitudes whatever their phases (the magnitude rule of the Complex AutoEncoder, Löwe, Lippe, Rudolph
+/// and Welling 2022). Without the classic term a network whose phases start random sees mostly cancellation noise and
+/// learns very slowly.</para>
+/// <para>The read-out is the last magnitudes, average-pooled to a <see cref="KomplexNetOptions.ReadoutGrid"/> grid and
+/// batch-normalised (the pooled magnitudes of mostly empty canvases are small and alike from image to image; without
+/// the normalisation training crawls), into the linear classifier.</para>
+/// <para>Initial weights are drawn from the network's own generator seeded by the constructor's seed (He-uniform for the
 /// convolutions, which feed ReLUs; PyTorch's default bound 1/√fan-in for the classifier), never from the global
-/// torch RNG, so networks built in parallel with equal seeds are identical.
+/// torch RNG, so networks built in parallel with equal seeds are identical.</para>
 /// </remarks>
 public sealed class KomplexNet : nn.Module<Tensor, Tensor>
 {

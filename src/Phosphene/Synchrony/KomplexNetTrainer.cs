@@ -10,12 +10,16 @@ namespace Phosphene.Synchrony;
 /// Trains KomplexNet and its baselines on overlapping two-object images (<see cref="OverlappingObjects"/>) and scores
 /// them: an image counts as correct when its two highest logits are its two classes (Muzellec, Alamia, Serre and
 /// VanRullen 2025, "Enhancing deep neural networks through complex-valued representations and Kuramoto
-/// synchronization dynamics"). The loss is the cross-entropy between the softmax of the logits and the target that
-/// puts ½ on each of the two classes: it ranks the two present classes above the others, which is what the top-2
-/// score asks, and unlike ten independent sigmoids it is not dominated at the start by the eight absent classes. For the
-/// two Kuramoto variants the loss adds <see cref="KomplexNetOptions.SynchronyWeight"/> times the object-synchrony term
-/// (<see cref="ObjectSynchronyLoss"/>), computed from the composites' object masks, as in the paper's end-to-end training.
+/// synchronization dynamics").
 /// </summary>
+/// <remarks>
+/// The loss is the cross-entropy between the softmax of the logits and the target that puts ½ on each of the two
+/// classes: it ranks the two present classes above the others, which is what the top-2 score asks, and unlike ten
+/// independent sigmoids it is not dominated at the start by the eight absent classes. For the two Kuramoto variants
+/// the loss adds <see cref="KomplexNetOptions.SynchronyWeight"/> times the object-synchrony term
+/// (<see cref="ObjectSynchronyLoss"/>), computed from the composites' object masks, as in the paper's end-to-end
+/// training.
+/// </remarks>
 public static class KomplexNetTrainer
 {
     /// <summary>

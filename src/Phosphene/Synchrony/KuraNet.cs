@@ -53,11 +53,13 @@ public sealed record KuraNetOptions
 /// <summary>
 /// KuraNet (Ricci, Jung, Zhang, Chalvidal, Soni and Serre 2021, "KuraNet: systems of coupled oscillators that learn to
 /// synchronize"): a network g predicts the coupling Kᵢⱼ = g(xᵢ, xⱼ) of every pair of oscillators from their node
-/// features, the couplings are normalised (<see cref="CouplingNormalization"/>), and the Kuramoto dynamics
-/// dθᵢ/dt = ωᵢ + Σⱼ Kᵢⱼ sin(θⱼ − θᵢ) run from random phases; g is trained by backpropagation through the unrolled
-/// Euler solver after a burn-in without gradient (<see cref="KuraNetTrainer"/>).
-/// g is Linear(2F, H) → BatchNorm → LeakyReLU → Linear(H, H) → BatchNorm → LeakyReLU → Linear(H, 1, no bias).
+/// features, trained through the unrolled Kuramoto dynamics (<see cref="KuraNetTrainer"/>).
 /// </summary>
+/// <remarks>
+/// The couplings are normalised (<see cref="CouplingNormalization"/>) and the dynamics dθᵢ/dt = ωᵢ + Σⱼ Kᵢⱼ sin(θⱼ − θᵢ)
+/// run from random phases; g is trained by backpropagation through the unrolled Euler solver after a burn-in without
+/// gradient. g is Linear(2F, H) → BatchNorm → LeakyReLU → Linear(H, H) → BatchNorm → LeakyReLU → Linear(H, 1, no bias).
+/// </remarks>
 public sealed class KuraNet : nn.Module<Tensor, Tensor>
 {
     readonly Sequential layers;

@@ -5,14 +5,15 @@ using static TorchSharp.torch;
 namespace Phosphene.Synchrony;
 
 /// <summary>
-/// Integrates a batch of Kuramoto networks (<see cref="KuramotoModel"/>) with a fixed-step Euler, Heun or RK4 scheme.
+/// Integrates a batch of Kuramoto networks (<see cref="KuramotoModel"/>) with a fixed-step Euler, Heun or RK4 scheme;
+/// noise is added after the deterministic step (Euler–Maruyama splitting, strong order ½ whatever the integrator).
+/// </summary>
+/// <remarks>
 /// All state lives in buffers allocated before the first step and updated in place, so a step allocates no tensor
 /// (except for sparse, per-network matrix, grid and pairwise coupling, whose products TorchSharp can only return as
-/// new tensors).
-/// Noise is added after the deterministic step (Euler–Maruyama splitting, strong order ½ whatever the integrator).
-/// Float32 all-to-all networks without noise integrated by Euler take a fused single-pass SIMD step on the tensors'
-/// storage (the common large-N case, about ten times fewer memory passes).
-/// </summary>
+/// new tensors). Float32 all-to-all networks without noise integrated by Euler take a fused single-pass SIMD step on
+/// the tensors' storage (the common large-N case, about ten times fewer memory passes).
+/// </remarks>
 public static class KuramotoSimulator
 {
     /// <summary>

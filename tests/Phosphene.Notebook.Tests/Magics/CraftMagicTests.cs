@@ -81,7 +81,7 @@ public class CraftMagicTests
         Assert.Contains("concept 1: prevalence 25 %, reliability 100 %", html);
         Assert.DoesNotContain("concept 2: prevalence", html);                            // nobody's main strategy: no cluster
         Assert.Contains("\"symbol\":[\"circle\",\"x\",\"circle\"]", html);        // the misclassified image is a cross
-        Assert.Contains("\"color\":[0.6666666666666666,1,null]", html);                  // reliability fill, none for concept 2
+        Assert.Contains("\"color\":[0.6666666666666666,1.0,null]", html);                  // reliability fill, none for concept 2
         Assert.Equal("Strategic cluster graph of class 2: 4 images in 2 clusters of 3 concepts", bundle.Data["text/plain"]);
     }
 

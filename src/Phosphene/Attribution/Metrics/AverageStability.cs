@@ -4,13 +4,15 @@ namespace Phosphene.Attribution.Metrics;
 
 /// <summary>
 /// Average Stability, the sensitivity of the explanation to small input changes (Yeh, Hsieh, Suggala, Inouye and
-/// Ravikumar 2019, "On the (In)fidelity and Sensitivity of Explanations"): each input is perturbed
-/// <see cref="Samples"/> times by uniform noise in the L∞ ball of radius <see cref="Radius"/>, re-explained, and the
-/// change ‖Φ(x + δ) − Φ(x)‖₂ / ‖Φ(x)‖₂ of its map is recorded (relative to the map's norm unless
-/// <see cref="Relative"/> is false); per input the maximum (max-sensitivity, default) or the mean. A stable method
-/// changes little: lower is better. Needs the explainer. Registry name <c>stability</c>.
+/// Ravikumar 2019, "On the (In)fidelity and Sensitivity of Explanations"): how far maps move under uniform noise of
+/// radius <see cref="Radius"/>. Lower is better; registry name <c>stability</c>.
 /// </summary>
-/// <remarks>Defaults: radius 0.1 (on [0, 1] images), 10 samples, max, relative; perturbed inputs are not clipped.</remarks>
+/// <remarks>
+/// Each input is perturbed <see cref="Samples"/> times by uniform noise in the L∞ ball of radius <see cref="Radius"/>,
+/// re-explained, and the change ‖Φ(x + δ) − Φ(x)‖₂ / ‖Φ(x)‖₂ of its map is recorded (relative to the map's norm unless
+/// <see cref="Relative"/> is false); per input the maximum (max-sensitivity, default) or the mean. Needs the explainer.
+/// Defaults: radius 0.1 (on [0, 1] images), 10 samples, max, relative; perturbed inputs are not clipped.
+/// </remarks>
 public sealed class AverageStability : AttributionMetric
 {
     /// <summary>Creates the metric with its defaults.</summary>

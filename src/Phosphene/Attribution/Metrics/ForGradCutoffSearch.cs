@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Phosphene.Models;
 using Phosphene.Attribution;
+using Phosphene.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,13 +11,14 @@ namespace Phosphene.Attribution.Metrics;
 
 /// <summary>
 /// The cutoff search of FORGrad (Muzellec, Fel, Boutin, Andéol, VanRullen and Serre 2023, "Saliency strikes back:
-/// How filtering out high frequencies improves white-box explanations"): explain a validation set once with a
-/// white-box method, low-pass filter the maps at every cutoff σ of a grid, score each filtered set with a faithfulness
-/// metric (default <see cref="MuFidelity"/>), and keep the best σ. The paper finds the optimal cutoff a property of
-/// the model (its architecture and training), so the choice is cached per model and method: in memory by model
-/// identity, and on disk under <see cref="PhospheneCache"/> (<c>forgrad/</c>) by checkpoint key for zoo models.
+/// How filtering out high frequencies improves white-box explanations"): the low-pass cutoff σ whose filtered maps score
+/// best on a faithfulness metric (default <see cref="MuFidelity"/>), cached per model and method.
 /// </summary>
 /// <remarks>
+/// A validation set is explained once with a white-box method, the maps are filtered at every cutoff σ of a grid, each
+/// filtered set is scored, and the best σ is kept. The paper finds the optimal cutoff a property of the model (its
+/// architecture and training), so the choice is cached: in memory by model identity, and on disk under
+/// <see cref="PhospheneCache"/> (<c>forgrad/</c>) by checkpoint key for zoo models.
 /// Filter: the ideal circular low-pass of FORGrad, keeping the frequencies (f_y, f_x), in cycles per image, with
 /// √(f_y² + f_x²) ≤ σ (<see cref="ForGrad.Filter"/>). Default grid for H×W maps: σ = 1, 2, …, 8, then every 2 up to
 /// ⌈√((H/2)² + (W/2)²)⌉, where every frequency is kept (for 28×28: 1–8, 10, 12, …, 20). <see cref="Search(nn.Module{Tensor, Tensor}, string, AttributionFunction, Tensor, Tensor, string?, IProgress{MetricProgress}?, CancellationToken)"/>

@@ -5,14 +5,15 @@ namespace Phosphene.Attribution.Metrics;
 
 /// <summary>
 /// The model-parameter randomisation sanity check (Adebayo, Gilmer, Muelly, Goodfellow, Hardt and Kim 2018, "Sanity
-/// Checks for Saliency Maps"): the layers' weights are re-drawn at random, from the output layer down (cascading) or
-/// one layer at a time (independent), the inputs are re-explained, and the new maps are compared with the trained
-/// model's by Spearman rank correlation (signed and of magnitudes) and SSIM. A method that explains the model must
-/// change when the model is destroyed: lower similarity is better. The score is the mean over steps and inputs of the
-/// |map| Spearman correlation; a map that ignores the model scores 1. Needs the explainer. Registry name
-/// <c>randomisation</c>.
+/// Checks for Saliency Maps"): maps after the model's layers are re-drawn at random, compared with the trained model's.
+/// Lower similarity is better; registry name <c>randomisation</c>.
 /// </summary>
 /// <remarks>
+/// The layers' weights are re-drawn from the output layer down (cascading) or one layer at a time (independent), the
+/// inputs are re-explained, and the new maps are compared with the trained model's by Spearman rank correlation
+/// (signed and of magnitudes) and SSIM. A method that explains the model must change when the model is destroyed. The
+/// score is the mean over steps and inputs of the |map| Spearman correlation; a map that ignores the model scores 1.
+/// Needs the explainer.
 /// Layers are the modules owning parameters directly, in the order <c>named_modules()</c> lists them (definition
 /// order, input side first); the steps go the other way, output side first. A parameter is re-drawn from a normal
 /// distribution with the trained tensor's standard deviation (for a constant tensor, such as a fresh batch-norm scale,
