@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Execute the notebook series headless with the Phosphene kernel.
 
-For every notebook in the series folder (sorted by name): run it with nbclient, write the executed notebook and
-its HTML rendering (nbconvert) to the output folder, sign it so Jupyter trusts it (its plots render), and print a
-table: notebook, status, seconds, cells. Exits 1 when any notebook failed.
+For every notebook in the series folder (sorted by name): run it with nbclient, gather the paper claims its cells
+checked (outputs of type application/vnd.phosphene.claim+json) into its metadata (phosphene.papers, phosphene.claims),
+write the executed notebook and its HTML rendering (nbconvert) to the output folder, sign it so Jupyter trusts it
+(its plots render), and print a table: notebook, status, seconds, cells, claims. Writes the record of the run:
+claims.json (one object per claim) and index.html (every notebook with its papers, claims and links; offline).
+Exits 1 when any notebook failed, a claim failed that the notebook did not declare, or a claim declared not
+reproduced holds (its prose is out of date).
 
 Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout SECONDS] [NAME ...]
 """
 import argparse
+import html
+import json
 import pathlib
 import sys
 import time
@@ -17,6 +23,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
+
+CLAIM_MIME = "application/vnd.phosphene.claim+json"
 
 
 def execute(path, out_dir, kernel, timeout):
@@ -33,14 +41,93 @@ def execute(path, out_dir, kernel, timeout):
         detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
     seconds = time.monotonic() - started
     cells = sum(1 for c in notebook.cells if c.cell_type == "code" and c.get("execution_count") is not None)
+    claims = gather_claims(notebook)
+    papers = []
+    for claim in claims:
+        if claim["paper"] not in papers:
+            papers.append(claim["paper"])
+    notebook.metadata["phosphene"] = {"papers": papers, "claims": claims}
+    if status == "ok":
+        undeclared = [c for c in claims if c["status"] == "fails"]
+        stale = [c for c in claims if c["status"] == "holds" and c.get("declared_not_reproduced")]
+        if undeclared or stale:
+            status = "claims"
+            detail = "; ".join([f"claim fails: {c['claim']} ({c['value']} vs {c['criterion']})" for c in undeclared] +
+                               [f"claim declared not reproduced now holds: {c['claim']} ({c['value']} vs {c['criterion']})"
+                                for c in stale])
 
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / path.name
     nbformat.write(notebook, executed)
     NotebookNotary().sign(notebook)
-    html, _ = HTMLExporter().from_notebook_node(notebook)
-    executed.with_suffix(".html").write_text(html, encoding="utf-8")
-    return status, seconds, cells, detail
+    page, _ = HTMLExporter().from_notebook_node(notebook)
+    executed.with_suffix(".html").write_text(page, encoding="utf-8")
+    return status, seconds, cells, detail, claims
+
+
+def gather_claims(notebook):
+    """The claims the notebook's outputs carry, in order; a statement checked twice keeps its last check."""
+    by_statement = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {}).get(CLAIM_MIME)
+            if data is None:
+                continue
+            claim = json.loads(data) if isinstance(data, str) else dict(data)
+            by_statement.pop(claim["claim"], None)
+            by_statement[claim["claim"]] = claim
+    return list(by_statement.values())
+
+
+def mark(claim):
+    if claim["status"] == "holds":
+        return "✓" if not claim.get("declared_not_reproduced") else "✓ (declared not reproduced)"
+    return "✗" if claim["status"] == "fails" else "not reproduced here"
+
+
+def write_record(out_dir, rows):
+    """claims.json (one object per claim) and index.html (the series at a glance, offline)."""
+    record = []
+    for name, status, seconds, cells, detail, claims in rows:
+        for claim in claims:
+            record.append({"notebook": pathlib.Path(name).stem, "papers": [claim["paper"]["title"]],
+                           "claim": claim["claim"], "value": claim["value"], "criterion": claim["criterion"],
+                           "status": claim["status"]})
+    (out_dir / "claims.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    e = html.escape
+    parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Phosphene notebook series</title><style>",
+             "body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}table{border-collapse:collapse;width:100%}",
+             "td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}",
+             ".holds{color:#1a7f37}.fails{color:#cf222e}.nr{color:#9a6700}small{color:#555}</style></head><body>",
+             "<h1>Phosphene notebook series</h1>",
+             f"<p>{sum(len(r[5]) for r in rows)} claims checked in {len(rows)} notebooks: "
+             f"{sum(1 for r in rows for c in r[5] if c['status'] == 'holds')} hold, "
+             f"{sum(1 for r in rows for c in r[5] if c['status'] == 'fails')} fail, "
+             f"{sum(1 for r in rows for c in r[5] if c['status'] == 'not reproduced here')} not reproduced here. "
+             "Machine-readable: <a href=\"claims.json\">claims.json</a>.</p>"]
+    for name, status, seconds, cells, detail, claims in rows:
+        stem = pathlib.Path(name).stem
+        parts.append(f"<h2>{e(stem)}</h2><p><a href=\"{e(stem)}.html\">HTML</a> · <a href=\"{e(name)}\">notebook</a> · "
+                     f"{e(status)} · {seconds:.1f} s · {cells} cells" + (f" · <small>{e(detail)}</small>" if detail else "") + "</p>")
+        papers = []
+        for c in claims:
+            if c["paper"] not in papers:
+                papers.append(c["paper"])
+        if papers:
+            parts.append("<ul>" + "".join(f"<li>{e(p['authors'])} ({p['year']}), <i>{e(p['title'])}</i>, {e(p['identifier'])}</li>"
+                                          for p in papers) + "</ul>")
+        if claims:
+            parts.append("<table><tr><th>claim</th><th>measured</th><th>criterion</th><th>outcome</th></tr>")
+            for c in claims:
+                css = {"holds": "holds", "fails": "fails"}.get(c["status"], "nr")
+                reason = f"<br><small>{e(c['declared_not_reproduced'])}</small>" if c.get("declared_not_reproduced") else ""
+                value = "NaN" if c["value"] is None else f"{c['value']:.4g}"
+                parts.append(f"<tr><td>{e(c['claim'])}</td><td>{value}</td><td>{e(c['criterion'])}</td>"
+                             f"<td class=\"{css}\"><b>{e(mark(c))}</b>{reason}</td></tr>")
+            parts.append("</table>")
+    parts.append("</body></html>")
+    (out_dir / "index.html").write_text("\n".join(parts), encoding="utf-8")
 
 
 def main():
@@ -65,15 +152,17 @@ def main():
         print(f"running {path.name} ...", flush=True)
         rows.append((path.name, *execute(path, args.out, args.kernel, args.timeout)))
 
+    write_record(args.out, rows)
     width = max(len(r[0]) for r in rows)
     print()
-    print(f"{'notebook':<{width}}  status  seconds  cells")
-    for name, status, seconds, cells, _ in rows:
-        print(f"{name:<{width}}  {status:<6}  {seconds:7.1f}  {cells:5d}")
-    for name, status, _, _, detail in rows:
+    print(f"{'notebook':<{width}}  status  seconds  cells  claims (holds/fails/not reproduced here)")
+    for name, status, seconds, cells, _, claims in rows:
+        counts = "/".join(str(sum(1 for c in claims if c["status"] == s)) for s in ("holds", "fails", "not reproduced here"))
+        print(f"{name:<{width}}  {status:<6}  {seconds:7.1f}  {cells:5d}  {counts}")
+    for name, status, _, _, detail, _ in rows:
         if status != "ok":
             print(f"{name}: {detail} (see {args.out / name})", file=sys.stderr)
-    print(f"executed notebooks and HTML in {args.out}")
+    print(f"executed notebooks and HTML in {args.out}; the record: {args.out / 'index.html'}, {args.out / 'claims.json'}")
     return 0 if all(r[1] == "ok" for r in rows) else 1
 
 
