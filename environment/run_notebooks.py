@@ -9,7 +9,14 @@ claims.json (one object per claim) and index.html (every notebook with its paper
 Exits 1 when any notebook failed, a claim failed that the notebook did not declare, or a claim declared not
 reproduced holds (its prose is out of date).
 
-Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout SECONDS] [NAME ...]
+While it runs it prints each cell as it starts and how long it took; the kernel's own stderr (libtorch's native
+warnings) goes to OUT/logs/NAME.log instead of the terminal.
+
+Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout SECONDS] [--only NAMES]
+                        [--shard I/N] [NAME ...]
+  --only 02,forgrad,06-kuramoto-model   a subset, by number, file name or stem (comma-separated; NAME ... too)
+  --shard 2/4                           every 4th notebook of the selection from the 2nd (1-based): a cluster's
+                                        array job i of n runs --shard i/n, e.g. --shard $((SLURM_ARRAY_TASK_ID+1))/4
 """
 import argparse
 import html
@@ -28,17 +35,34 @@ CLAIM_MIME = "application/vnd.phosphene.claim+json"
 
 
 def execute(path, out_dir, kernel, timeout):
-    """Runs one notebook; returns (status, seconds, cells executed, first error line or '')."""
+    """Runs one notebook; returns (status, seconds, cells executed, first error line or '', claims)."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, kernel_name=kernel, timeout=timeout,
-                            resources={"metadata": {"path": str(path.parent)}})
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    clock = {}
+
+    def cell_started(cell, cell_index, **_):
+        clock["cell"] = time.monotonic()
+        number = next((i + 1 for i, c in enumerate(code_cells) if c is cell), cell_index + 1)
+        first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+        print(f"  cell {number}/{len(code_cells)}: {first[:72]}", end="", flush=True)
+
+    def cell_executed(cell, **_):
+        print(f"  ({time.monotonic() - clock.get('cell', time.monotonic()):.1f} s)", flush=True)
+
+    client = NotebookClient(notebook, kernel_name=kernel, timeout=timeout, record_timing=True,
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_start=cell_started, on_cell_executed=cell_executed)
     started = time.monotonic()
     status, detail = "ok", ""
+    logs = out_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     try:
-        client.execute()
+        with open(logs / f"{path.stem}.log", "w", encoding="utf-8") as kernel_log:
+            client.execute(stderr=kernel_log)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         status = "failed"
         detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        detail += f" (the kernel's stderr: {logs / (path.stem + '.log')})"
     seconds = time.monotonic() - started
     cells = sum(1 for c in notebook.cells if c.cell_type == "code" and c.get("execution_count") is not None)
     claims = gather_claims(notebook)
@@ -137,15 +161,35 @@ def main():
     parser.add_argument("--out", type=pathlib.Path, default=root / "out")
     parser.add_argument("--kernel", default="phosphene-csharp")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
-    parser.add_argument("names", nargs="*", help="run only these notebooks (file names)")
+    parser.add_argument("--only", default="", help="a subset: numbers, file names or stems, comma-separated")
+    parser.add_argument("--shard", default="1/1", help="I/N: every N-th notebook of the selection from the I-th (1-based)")
+    parser.add_argument("names", nargs="*", help="run only these notebooks (file names or stems)")
     args = parser.parse_args()
 
     paths = sorted(args.notebooks.glob("*.ipynb"))
-    if args.names:
-        paths = [p for p in paths if p.name in args.names or p.stem in args.names]
     if not paths:
         print(f"no notebooks found in {args.notebooks}", file=sys.stderr)
         return 1
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()] + args.names
+    if wanted:
+        def matches(path, word):
+            return word in (path.name, path.stem) or path.stem.split("-")[0] == word.zfill(2)
+        unknown = [w for w in wanted if not any(matches(p, w) for p in paths)]
+        if unknown:
+            print(f"no notebook called {', '.join(unknown)}; the series: {', '.join(p.stem for p in paths)}", file=sys.stderr)
+            return 2
+        paths = [p for p in paths if any(matches(p, w) for w in wanted)]
+    try:
+        index, count = (int(v) for v in args.shard.split("/"))
+        if not 1 <= index <= count:
+            raise ValueError
+    except ValueError:
+        print(f"--shard takes I/N with 1 <= I <= N (e.g. 2/4), not '{args.shard}'", file=sys.stderr)
+        return 2
+    paths = paths[index - 1::count]
+    if not paths:
+        print(f"shard {args.shard} of {len(sorted(args.notebooks.glob('*.ipynb')))} notebooks is empty", file=sys.stderr)
+        return 0
 
     rows = []
     for path in paths:

@@ -24,6 +24,8 @@ public static class PaperCatalog
             "Muzellec, Fel, Boutin, Andéol, VanRullen and Serre", 2023, "arXiv:2307.09591"),
         new("rise", "RISE: Randomized Input Sampling for Explanation of Black-box Models", "Petsiuk, Das and Saenko", 2018, "arXiv:1806.07421"),
         new("sanity-checks", "Sanity Checks for Saliency Maps", "Adebayo, Gilmer, Muelly, Goodfellow, Hardt and Kim", 2018, "arXiv:1810.03292"),
+        new("sensitivity", "On the (In)fidelity and Sensitivity of Explanations", "Yeh, Hsieh, Suggala, Inouye and Ravikumar", 2019,
+            "arXiv:1901.09392"),
         new("craft", "CRAFT: Concept Recursive Activation FacTorization for Explainability",
             "Fel, Picard, Béthune, Boissin, Vigouroux, Colin, Cadène and Serre", 2023, "arXiv:2211.10154"),
         new("holistic-concepts", "A Holistic Approach to Unifying Automatic Concept Extraction and Concept Importance Estimation",
