@@ -40,14 +40,17 @@ def execute(path, out_dir, kernel, timeout):
     code_cells = [c for c in notebook.cells if c.cell_type == "code"]
     clock = {}
 
-    def cell_started(cell, cell_index, **_):
+    def cell_started(cell, **_):
+        if cell.cell_type != "code":
+            return
         clock["cell"] = time.monotonic()
-        number = next((i + 1 for i, c in enumerate(code_cells) if c is cell), cell_index + 1)
+        number = next(i + 1 for i, c in enumerate(code_cells) if c is cell)
         first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
         print(f"  cell {number}/{len(code_cells)}: {first[:72]}", end="", flush=True)
 
     def cell_executed(cell, **_):
-        print(f"  ({time.monotonic() - clock.get('cell', time.monotonic()):.1f} s)", flush=True)
+        if cell.cell_type == "code" and "cell" in clock:
+            print(f"  ({time.monotonic() - clock.pop('cell'):.1f} s)", flush=True)
 
     client = NotebookClient(notebook, kernel_name=kernel, timeout=timeout, record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}},
