@@ -44,7 +44,7 @@ def execute(path, out_dir, kernel, timeout):
         if cell.cell_type != "code":
             return
         clock["cell"] = time.monotonic()
-        number = next(i + 1 for i, c in enumerate(code_cells) if c is cell)
+        number = next((i + 1 for i, c in enumerate(code_cells) if c is cell), "?")
         first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
         print(f"  cell {number}/{len(code_cells)}: {first[:72]}", end="", flush=True)
 
