@@ -22,6 +22,9 @@ import argparse
 import html
 import json
 import pathlib
+import re
+import subprocess
+from datetime import datetime
 import sys
 import time
 
@@ -32,11 +35,15 @@ from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
 
 CLAIM_MIME = "application/vnd.phosphene.claim+json"
+PROVENANCE_MIME = "application/vnd.phosphene.provenance+json"
 
 
 def execute(path, out_dir, kernel, timeout):
     """Runs one notebook; returns (status, seconds, cells executed, first error line or '', claims)."""
     notebook = nbformat.read(path, as_version=4)
+    # The executed copy ends with the provenance of its results (the source notebook stays as written).
+    provenance_cell = nbformat.v4.new_code_cell("ProvenanceReport.Current()", metadata={"tags": ["provenance"]})
+    notebook.cells.append(provenance_cell)
     code_cells = [c for c in notebook.cells if c.cell_type == "code"]
     clock = {}
 
@@ -73,7 +80,8 @@ def execute(path, out_dir, kernel, timeout):
     for claim in claims:
         if claim["paper"] not in papers:
             papers.append(claim["paper"])
-    notebook.metadata["phosphene"] = {"papers": papers, "claims": claims}
+    notebook.metadata["phosphene"] = {"papers": papers, "claims": claims,
+                                      "provenance": provenance(notebook, provenance_cell, path, seconds)}
     if status == "ok":
         undeclared = [c for c in claims if c["status"] == "fails"]
         stale = [c for c in claims if c["status"] == "holds" and c.get("declared_not_reproduced")]
@@ -90,6 +98,40 @@ def execute(path, out_dir, kernel, timeout):
     page, _ = HTMLExporter().from_notebook_node(notebook)
     executed.with_suffix(".html").write_text(page, encoding="utf-8")
     return status, seconds, cells, detail, claims
+
+
+SEED = re.compile(r"(?:\bseed\s*:\s*|\bSeed\s*=\s*|--seed\s+|\bSeed\()(-?\d+)")
+
+
+def provenance(notebook, provenance_cell, path, seconds):
+    """The kernel's report (versions, threads, machine, datasets and checkpoints with sha256) with what the runner
+    knows: the commit of the series, the seeds the cells give, and the wall time of every code cell."""
+    record = {}
+    for output in provenance_cell.get("outputs", []):
+        data = output.get("data", {}).get(PROVENANCE_MIME)
+        if data is not None:
+            record = json.loads(data) if isinstance(data, str) else dict(data)
+    try:
+        commit = subprocess.run(["git", "-C", str(path.parent), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(path.parent), "status", "--porcelain", "--", path.name],
+                               capture_output=True, text=True, check=True).stdout.strip() != ""
+        record["series_commit"] = commit + (" (notebook modified)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        record["series_commit"] = None
+    cells = []
+    for number, cell in enumerate((c for c in notebook.cells if c.cell_type == "code"), start=1):
+        timing = cell.get("metadata", {}).get("execution", {})
+        started, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        wall = None
+        if started and ended:
+            wall = round((datetime.fromisoformat(ended.replace("Z", "+00:00")) -
+                          datetime.fromisoformat(started.replace("Z", "+00:00"))).total_seconds(), 3)
+        cells.append({"cell": number, "seconds": wall, "seeds": [int(v) for v in SEED.findall(cell.source)]})
+    record["cells"] = cells
+    record["seeds"] = sorted({seed for cell in cells for seed in cell["seeds"]})
+    record["wall_seconds"] = round(seconds, 1)
+    return record
 
 
 def gather_claims(notebook):
@@ -137,6 +179,15 @@ def write_record(out_dir, rows):
         stem = pathlib.Path(name).stem
         parts.append(f"<h2>{e(stem)}</h2><p><a href=\"{e(stem)}.html\">HTML</a> · <a href=\"{e(name)}\">notebook</a> · "
                      f"{e(status)} · {seconds:.1f} s · {cells} cells" + (f" · <small>{e(detail)}</small>" if detail else "") + "</p>")
+        executed = out_dir / name
+        record = nbformat.read(executed, as_version=4).metadata.get("phosphene", {}).get("provenance", {}) if executed.exists() else {}
+        if record.get("toolkit"):
+            inputs = "; ".join(f"{i['kind']} {i['name']} (sha256 {i['sha256'][:12]}…)" for i in record.get("inputs", []))
+            parts.append(f"<p><small>Phosphene {e(record['toolkit'])} · {e(record.get('dotnet', ''))} · TorchSharp "
+                         f"{e(record.get('torchsharp', ''))}, libtorch {e(record.get('libtorch', ''))} · {record.get('threads')} threads, "
+                         f"oneDNN cap {e(str(record.get('onednn_isa')))} · {e(record.get('cpu', ''))}, {record.get('cores')} cores · "
+                         f"seeds {e(', '.join(map(str, record.get('seeds', []))) or 'defaults')}"
+                         + (f" · {e(inputs)}" if inputs else "") + "</small></p>")
         papers = []
         for c in claims:
             if c["paper"] not in papers:

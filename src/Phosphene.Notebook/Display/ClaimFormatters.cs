@@ -9,7 +9,8 @@ namespace Phosphene.Notebook.Display;
 /// <summary>
 /// A checked claim shows as one table row (claim, paper, measured value, criterion, outcome) and carries its JSON
 /// (<see cref="MimeTypes.ClaimJson"/>) for the series record; a <see cref="ClaimTable"/> shows every claim of the
-/// notebook with the count of each outcome.
+/// notebook with the count of each outcome; a <see cref="ProvenanceReport"/> as a table, with its JSON
+/// (<see cref="MimeTypes.ProvenanceJson"/>) for the notebook's metadata.
 /// </summary>
 public sealed class ClaimFormatters : IFormatterSet
 {
@@ -21,6 +22,36 @@ public sealed class ClaimFormatters : IFormatterSet
         NotebookFormatter.Register<ClaimCheck>(MimeTypes.ClaimJson, c => Json(c).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
         NotebookFormatter.RegisterText<ClaimTable>(t => t.ToString());
         NotebookFormatter.RegisterHtml<ClaimTable>(t => Table(t.Checks, t.Summary));
+        NotebookFormatter.RegisterText<ProvenanceReport>(p => p.ToString());
+        NotebookFormatter.RegisterHtml<ProvenanceReport>(Html);
+        NotebookFormatter.Register<ProvenanceReport>(MimeTypes.ProvenanceJson, p => Json(p).ToJsonString());
+    }
+
+    /// <summary>The record's form of a provenance report.</summary>
+    public static JsonObject Json(ProvenanceReport p) => new()
+    {
+        ["toolkit"] = p.Toolkit, ["dotnet"] = p.DotNet, ["torchsharp"] = p.TorchSharp, ["libtorch"] = p.LibTorch,
+        ["threads"] = p.Threads, ["onednn_isa"] = p.OneDnnIsa, ["cpu"] = p.Cpu, ["cores"] = p.Cores, ["os"] = p.OperatingSystem,
+        ["inputs"] = new JsonArray(p.Inputs.Select(i => (JsonNode)new JsonObject
+        {
+            ["kind"] = i.Kind, ["name"] = i.Name, ["path"] = i.Path, ["sha256"] = i.Sha256,
+        }).ToArray()),
+    };
+
+    private static string Html(ProvenanceReport p)
+    {
+        var html = new StringBuilder("<details open><summary><b>Provenance</b></summary><table class=\"phosphene-provenance\" style=\"font-size:12px\">");
+        void Row(string name, string value) =>
+            html.Append("<tr><th style=\"text-align:left\">").Append(WebUtility.HtmlEncode(name)).Append("</th><td style=\"text-align:left\">")
+                .Append(WebUtility.HtmlEncode(value)).Append("</td></tr>");
+        Row("Phosphene", p.Toolkit);
+        Row(".NET", p.DotNet);
+        Row("TorchSharp / libtorch", $"{p.TorchSharp} / {p.LibTorch}");
+        Row("threads, oneDNN cap", $"{p.Threads}, {p.OneDnnIsa ?? "none"}");
+        Row("machine", $"{p.Cpu}, {p.Cores} cores, {p.OperatingSystem}");
+        foreach (var input in p.Inputs)
+            Row(input.Kind, $"{input.Name}  sha256 {input.Sha256}");
+        return html.Append("</table></details>").ToString();
     }
 
     /// <summary>The record's form of a check: statement, paper (key, full title, authors, year, identifier), value, criterion, status.</summary>

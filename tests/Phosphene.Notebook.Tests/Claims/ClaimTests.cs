@@ -109,4 +109,20 @@ public class ClaimTests
         Assert.Contains("criterion", e.Message);
         Assert.StartsWith("%claim", e.Message);
     }
+
+    [Fact]
+    public void TheProvenanceReportNamesVersionsMachineAndInputs()
+    {
+        var report = ProvenanceReport.Current();
+        Assert.StartsWith("1.0.0", report.Toolkit);
+        Assert.Equal(TorchSharp.torch.__version__, report.LibTorch);
+        Assert.Equal(TorchSharp.torch.get_num_threads(), report.Threads);
+        Assert.Equal(Environment.ProcessorCount, report.Cores);
+        Assert.Equal(Phosphene.NativeRuntime.OneDnnMaxCpuIsa, report.OneDnnIsa);
+
+        var json = JsonNode.Parse(NotebookFormatter.Format(report)[MimeTypes.ProvenanceJson]!)!;
+        Assert.Equal(report.Toolkit, (string?)json["toolkit"]);
+        Assert.Equal(report.Inputs.Count, json["inputs"]!.AsArray().Count);
+        Assert.Contains("<b>Provenance</b>", NotebookFormatter.Format(report)[MimeTypes.Html]);
+    }
 }
