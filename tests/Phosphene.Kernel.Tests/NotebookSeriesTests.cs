@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace Phosphene.Kernel.Tests;
 
 /// <summary>
 /// Every notebook of the series (notebooks/*.ipynb) executes without error through nbclient with the built kernel,
-/// as the README's main job runs it (environment/run_notebooks.py), into a temporary output folder.
+/// as the README's main job runs it (environment/run_notebooks.py), into a temporary output folder; the runner fails
+/// a notebook whose paper claim fails without being declared, so every claim check is a test too.
 /// </summary>
 public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKernelSpec>
 {
@@ -27,25 +29,66 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
         var output = Directory.CreateTempSubdirectory("phosphene-series").FullName;
         try
         {
-            var info = new ProcessStartInfo("/usr/bin/python3",
-                [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--out", output, notebook])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.Environment["JUPYTER_PATH"] = spec.JupyterPath;
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"{notebook} failed:\n{await stdout}\n{await stderr}");
-            Assert.True(File.Exists(Path.Combine(output, notebook)), "executed notebook written");
+            await Run(output, notebook);
             Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(notebook, ".html"))), "HTML written");
+            Assert.True(File.Exists(Path.Combine(output, "index.html")), "index.html written");
+            // Every paper notebook checks its paper's claims, and records them with the papers in its metadata.
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(output, notebook)))!;
+            var claims = executed["metadata"]?["phosphene"]?["claims"]?.AsArray() ?? [];
+            var record = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "claims.json")))!.AsArray();
+            Assert.Equal(claims.Count, record.Count);
+            if (!notebook.StartsWith("00-", StringComparison.Ordinal))
+            {
+                Assert.NotEmpty(claims);
+                Assert.NotEmpty(executed["metadata"]!["phosphene"]!["papers"]!.AsArray());
+                Assert.All(record, c => Assert.Contains((string?)c!["status"], new[] { "holds", "not reproduced here" }));
+            }
         }
         finally
         {
             Directory.Delete(output, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ASecondRunGivesTheSameClaimValues()
+    {
+        string[] notebooks = ["06-kuramoto-model.ipynb", "09-probing-layers.ipynb", "10-representational-alignment.ipynb"];
+        var first = Directory.CreateTempSubdirectory("phosphene-series").FullName;
+        var second = Directory.CreateTempSubdirectory("phosphene-series").FullName;
+        try
+        {
+            await Run(first, notebooks);
+            await Run(second, notebooks);
+            var a = JsonNode.Parse(File.ReadAllText(Path.Combine(first, "claims.json")))!.AsArray();
+            var b = JsonNode.Parse(File.ReadAllText(Path.Combine(second, "claims.json")))!.AsArray();
+            Assert.True(a.Count >= 3, $"only {a.Count} claims in three notebooks");
+            Assert.Equal(a.Select(c => (string?)c!["notebook"]).Distinct().Count(), notebooks.Length);
+            Assert.Equal(a.Select(c => ((string?)c!["claim"], (double?)c["value"])), b.Select(c => ((string?)c!["claim"], (double?)c["value"])));
+        }
+        finally
+        {
+            Directory.Delete(first, recursive: true);
+            Directory.Delete(second, recursive: true);
+        }
+    }
+
+    private async Task Run(string output, params string[] notebooks)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3",
+            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--out", output, .. notebooks])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["JUPYTER_PATH"] = spec.JupyterPath;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{string.Join(", ", notebooks)} failed:\n{await stdout}\n{await stderr}");
+        foreach (var notebook in notebooks)
+            Assert.True(File.Exists(Path.Combine(output, notebook)), $"executed {notebook} written");
     }
 
     /// <summary>The kernelspec installed into a temporary prefix that only these runs see (through JUPYTER_PATH).</summary>

@@ -218,7 +218,7 @@ public sealed class ScriptSession
         {
             "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Text", "System.Threading",
             "System.Threading.Tasks", "System.Diagnostics", "TorchSharp", "TorchSharp.torch",
-            "Phosphene.Notebook.Display", "Phosphene.Notebook.Magics", "Plotly.NET.CSharp", "Microsoft.Data.Analysis",
+            "Phosphene.Notebook.Display", "Phosphene.Notebook.Magics", "Phosphene.Notebook.Claims", "Plotly.NET.CSharp", "Microsoft.Data.Analysis",
         };
         if (core is not null)
             imports.AddRange(core.GetExportedTypes().Select(t => t.Namespace).OfType<string>().Distinct().Order());

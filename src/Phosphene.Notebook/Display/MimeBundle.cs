@@ -44,7 +44,11 @@ public static class MimeTypes
     public const string JavaScript = "application/javascript";
     /// <summary><c>application/json</c>.</summary>
     public const string Json = "application/json";
+    /// <summary>A checked paper claim as JSON, which the series runner gathers into the record (<c>out/claims.json</c>).</summary>
+    public const string ClaimJson = "application/vnd.phosphene.claim+json";
+    /// <summary>What a run was computed with (<see cref="Claims.ProvenanceReport"/>), which the series runner keeps in the notebook's metadata.</summary>
+    public const string ProvenanceJson = "application/vnd.phosphene.provenance+json";
 
     /// <summary>The rich types a bundle may carry besides text/plain, richest first.</summary>
-    public static IReadOnlyList<string> Rich { get; } = [Html, Svg, Png, Markdown, JavaScript, Json];
+    public static IReadOnlyList<string> Rich { get; } = [Html, Svg, Png, Markdown, JavaScript, Json, ClaimJson, ProvenanceJson];
 }

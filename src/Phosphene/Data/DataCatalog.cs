@@ -68,6 +68,7 @@ public sealed class DataCatalog
             string candidate = Path.Combine(source.Path!, file.Name);
             if (!File.Exists(candidate)) { tried.Add($"{candidate} (not found)"); continue; }
             Verify(file, candidate);
+            Provenance.Record("dataset", $"{manifest.Name}/{file.Name}", candidate);
             return candidate;
         }
 
@@ -75,6 +76,7 @@ public sealed class DataCatalog
         if (File.Exists(cached))
         {
             Verify(file, cached);
+            Provenance.Record("dataset", $"{manifest.Name}/{file.Name}", cached);
             return cached;
         }
         tried.Add($"{cached} (not in cache)");
@@ -85,6 +87,7 @@ public sealed class DataCatalog
             try
             {
                 Download(url, file, cached, progress, cancellation);
+                Provenance.Record("dataset", $"{manifest.Name}/{file.Name}", cached);
                 return cached;
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { throw; }

@@ -72,6 +72,7 @@ public sealed class CheckpointStore
             var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(metadataPath), Json);
             if (metadata is null || metadata.FormatVersion != FormatVersion || metadata.Key != key) return null;
             module.load(weights);
+            Provenance.Record("checkpoint loaded", $"{architecture}-{key}", weights);
             return metadata;
         }
         catch (Exception e) when (e is IOException or JsonException or ArgumentException or UnauthorizedAccessException)
@@ -94,6 +95,7 @@ public sealed class CheckpointStore
         WriteAtomically(weights, path => module.save(path));
         WriteAtomically(MetadataPath(architecture, metadata.Key),
             path => File.WriteAllText(path, JsonSerializer.Serialize(metadata, Json)));
+        Provenance.Record("checkpoint trained", $"{architecture}-{metadata.Key}", weights);
         return weights;
     }
 

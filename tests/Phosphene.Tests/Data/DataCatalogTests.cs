@@ -55,6 +55,9 @@ public class DataCatalogTests
         var catalog = new DataCatalog([Manifest(published, [new ManifestSource { Path = local.Path }], Payload)], local.Path);
 
         Assert.Equal(local.File("toy.bin.gz"), catalog.Resolve("toy", "toy.bin.gz"));
+        // The record names the bytes actually read (the recompressed copy), not the manifest's published file.
+        Assert.Contains(new ProvenanceInput("dataset", "toy/toy.bin.gz", Path.GetFullPath(local.File("toy.bin.gz")), Sha(recompressed)),
+                        Provenance.Inputs);
     }
 
     [Fact]

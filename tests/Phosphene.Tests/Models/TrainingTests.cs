@@ -79,6 +79,12 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
         Assert.Equal(2, Directory.GetFiles(cache.Path).Length);              // weights + metadata, no temporaries
         Assert.Equal(first.CheckpointPath, second.CheckpointPath);
 
+        // Both uses are on the record, with the sha256 of the weights' bytes.
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(first.CheckpointPath!)));
+        var uses = Provenance.Inputs.Where(i => i.Path == Path.GetFullPath(first.CheckpointPath!)).ToList();
+        Assert.Equal(["checkpoint trained", "checkpoint loaded"], uses.Select(i => i.Kind));
+        Assert.All(uses, i => Assert.Equal(sha, i.Sha256));
+
         // Other data or options: another key, so a fresh training run.
         using var other = ModelZoo.Trained("cnn", data.Train, data.Test, Short with { Epochs = 1 }, hyperparameters: Narrow, store: store);
         Assert.False(other.FromCache);
