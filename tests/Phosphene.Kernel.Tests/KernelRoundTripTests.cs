@@ -173,6 +173,22 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void ExceptionOnABackgroundThreadIsReportedInTheCellAndTheKernelLives()
+    {
+        var (reply, outputs) = _kernel.Execute(
+            "var worker = new Thread(() => throw new InvalidOperationException(\"boom in a thread\")); worker.Start(); worker.Join(); \"joined\"");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        var stderr = string.Concat(outputs.Where(m => m.MessageType == "stream" && (string?)m.Content["name"] == "stderr").Select(m => (string?)m.Content["text"]));
+        Assert.StartsWith("Exception on a background thread (the thread ended; the kernel keeps running):", stderr);
+        Assert.Contains("InvalidOperationException: boom in a thread", stderr);
+        Assert.Equal("joined", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+
+        var (next, nextOutputs) = _kernel.Execute("6 * 7");
+        Assert.Equal("ok", (string?)next.Content["status"]);
+        Assert.Equal("42", (string?)nextOutputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
     public void SilentCellShowsNoResultAndDoesNotCount()
     {
         var (before, _) = _kernel.Execute("1");
