@@ -244,6 +244,10 @@ internal static class MagicValues
                 return null;
             throw new MagicException($"{what} expects {Article(Describe(target))}, got null");
         }
+        // A list already of the right type still must not carry null items (e.g. {new string[]{null}}).
+        if (ElementType(target) is { } itemType && Nullable.GetUnderlyingType(itemType) is null && value is IEnumerable listed and not string
+            && listed.Cast<object?>().Any(item => item is null))
+            throw new MagicException($"{what} expects a list of {Describe(itemType)} without nulls, got a null item");
         if (target.IsInstanceOfType(value))
             return value;
         if (IsNumber(target) && value is IConvertible && IsNumber(value.GetType()))

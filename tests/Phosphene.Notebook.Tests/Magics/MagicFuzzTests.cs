@@ -67,6 +67,20 @@ public class MagicFuzzTests(ITestOutputHelper output)
         Assert.True(unclear.Count == 0, string.Join("\n", unclear.Take(40)));
     }
 
+    [Theory]
+    [InlineData("%timeit --loops -1e20 1+1", "--loops")]
+    [InlineData("%kuramoto simulate --n 10 --steps 2147483648", "--steps")]
+    [InlineData("%probe similarity --seed 99999999999999999999", "--seed")]
+    [InlineData("%attribute --head {null}", "--head")]
+    [InlineData("%attribute --metrics {new string[]{null}}", "--metrics")]
+    [InlineData("%attribute --inputs {torch.zeros(2,3,8,8).to_sparse()}", "--inputs")]
+    public void IssueLinesNameTheOption(string line, string option)
+    {
+        var context = new ScriptContext();
+        var e = Assert.Throws<MagicException>(() => context.Magic(line));
+        Assert.Contains(option, e.Message);
+    }
+
     // The test session with a cancellation token that fires: accepted lines that start long work stop early.
     private sealed class Bounded(ScriptContext inner, CancellationToken token) : IMagicContext
     {
