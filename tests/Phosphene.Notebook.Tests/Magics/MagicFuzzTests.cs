@@ -20,12 +20,15 @@ public class MagicFuzzTests(ITestOutputHelper output)
         "{torch.zeros(2,3,8,8, dtype: ScalarType.Int64)}", "{new object()}", "'two words'", "{}", "{1/0}", "nosuchvariable",
     ];
 
+    private const int Lines = 3000;
+
     [Fact]
     public async Task HostileValuesGiveAClearErrorOrARunNeverAnInternalException()
     {
         var random = new Random(14);
         var registry = MagicRegistry.Default;
         var lines = new List<string>();
+        var combinable = new List<(string Magic, string Prefix, List<MagicOption> Named)>();
         foreach (var magic in registry.Magics)
         {
             var declaration = magic.Declaration;
@@ -37,13 +40,16 @@ public class MagicFuzzTests(ITestOutputHelper output)
                 foreach (var option in named)
                     foreach (var value in Hostile)
                         lines.Add($"%{magic.Name} {prefix} --{option.Name} {value}");
-                // Seeded combinations: two or three hostile options on one line.
-                for (int i = 0; i < 10 && named.Count > 1; i++)
-                {
-                    var picked = named.OrderBy(_ => random.Next()).Take(random.Next(2, 4));
-                    lines.Add($"%{magic.Name} {prefix} " + string.Join(" ", picked.Select(o => $"--{o.Name} {Hostile[random.Next(Hostile.Length)]}")));
-                }
+                if (named.Count > 1)
+                    combinable.Add((magic.Name, prefix, named));
             }
+        }
+        // Seeded combinations, two or three hostile options on one line, up to the 3 000 lines.
+        while (lines.Count < Lines)
+        {
+            var (name, prefix, named) = combinable[random.Next(combinable.Count)];
+            var picked = named.OrderBy(_ => random.Next()).Take(random.Next(2, 4));
+            lines.Add($"%{name} {prefix} " + string.Join(" ", picked.Select(o => $"--{o.Name} {Hostile[random.Next(Hostile.Length)]}")));
         }
         var context = new ScriptContext(registry);
         context.Run("using TorchSharp; using static TorchSharp.torch;");
