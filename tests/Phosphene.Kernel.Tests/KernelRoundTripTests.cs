@@ -135,6 +135,60 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void ReplayedSignedRequestIsDroppedUnexecuted()
+    {
+        _kernel.Execute("var replays = 0;");
+        var request = JupyterMessage.Create("execute_request", new JsonObject
+        {
+            ["code"] = "replays++;", ["silent"] = false, ["store_history"] = true,
+            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false,
+        }, "client");
+        var frames = _kernel.Wire.Encode(request);
+        _kernel.SendFrames(Channel.Shell, frames);
+        Assert.Equal(request.MessageId, (string?)_kernel.Reply(Channel.Shell).ParentHeader["msg_id"]);
+        _kernel.Outputs(request);
+        _kernel.SendFrames(Channel.Shell, frames);
+
+        var (reply, outputs) = _kernel.Execute("replays");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        Assert.Equal("1", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+        lock (_kernel.Log)
+            Assert.Contains(_kernel.Log, l => l == "Shell: dropped a message: replayed message (its signature was seen before)");
+    }
+
+    [Fact]
+    public void FloodOfPrintedLinesArrivesWholeInFewMessages()
+    {
+        const int Lines = 200_000;
+        var (reply, outputs) = _kernel.Execute($"for (int i = 0; i < {Lines}; i++) Console.WriteLine(i);");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        var streams = outputs.Where(m => m.MessageType == "stream").ToList();
+        var lines = string.Concat(streams.Select(m => (string?)m.Content["text"])).Split('\n');
+        Assert.Equal(Lines + 1, lines.Length);
+        Assert.Equal("", lines[^1]);
+        for (int i = 0; i < Lines; i++)
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i]);
+        // Batched as ipykernel does (by size or a short interval), not one message per line.
+        Assert.InRange(streams.Count, 1, Lines / 100);
+    }
+
+    [Fact]
+    public void ExceptionOnABackgroundThreadIsReportedInTheCellAndTheKernelLives()
+    {
+        var (reply, outputs) = _kernel.Execute(
+            "var worker = new Thread(() => throw new InvalidOperationException(\"boom in a thread\")); worker.Start(); worker.Join(); \"joined\"");
+        Assert.Equal("ok", (string?)reply.Content["status"]);
+        var stderr = string.Concat(outputs.Where(m => m.MessageType == "stream" && (string?)m.Content["name"] == "stderr").Select(m => (string?)m.Content["text"]));
+        Assert.StartsWith("Exception on a background thread (the thread ended; the kernel keeps running):", stderr);
+        Assert.Contains("InvalidOperationException: boom in a thread", stderr);
+        Assert.Equal("joined", (string?)outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+
+        var (next, nextOutputs) = _kernel.Execute("6 * 7");
+        Assert.Equal("ok", (string?)next.Content["status"]);
+        Assert.Equal("42", (string?)nextOutputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
     public void SilentCellShowsNoResultAndDoesNotCount()
     {
         var (before, _) = _kernel.Execute("1");

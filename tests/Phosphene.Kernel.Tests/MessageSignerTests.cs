@@ -72,4 +72,29 @@ public class MessageSignerTests
         Assert.False(wire.TryDecode([Encoding.UTF8.GetBytes("{}")], out _, out var error));
         Assert.StartsWith("malformed message", error);
     }
+
+    [Fact]
+    public void ReplayedSignedMessageIsRejectedTheSecondTime()
+    {
+        var wire = new WireFormat(new MessageSigner("k"));
+        var frames = wire.Encode(JupyterMessage.Create("execute_request", new JsonObject { ["code"] = "1" }, "s"));
+        Assert.True(wire.TryDecode(frames, out _, out var first), first);
+        // Upper-case hex is the same signature: it must not get past the history either.
+        frames[1] = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(frames[1]).ToUpperInvariant());
+        Assert.False(wire.TryDecode(frames, out var replayed, out var error));
+        Assert.Null(replayed);
+        Assert.Equal("replayed message (its signature was seen before)", error);
+        // A new message (new id and date, so a new signature) is accepted.
+        Assert.True(wire.TryDecode(wire.Encode(JupyterMessage.Create("execute_request", new JsonObject { ["code"] = "1" }, "s")), out _, out error), error);
+    }
+
+    [Fact]
+    public void SignatureHistoryForgetsTheOldestBeyondItsCapacity()
+    {
+        var history = new SignatureHistory();
+        for (int i = 0; i <= SignatureHistory.Capacity; i++)
+            Assert.True(history.TryAdd($"s{i}"));
+        Assert.False(history.TryAdd($"s{SignatureHistory.Capacity}"));
+        Assert.True(history.TryAdd("s0"));
+    }
 }

@@ -187,9 +187,13 @@ internal sealed partial class CodeIntelligence
     // Adds a submission project holding `code`, chained to the last submission; returns the solution and its document.
     private (Solution, DocumentId) AddProject(Solution solution, string name, string code)
     {
+        // As in the session, only the first submission carries the references and imports; later ones inherit them
+        // from the submission before (given again, every cell's project kept its own bound copy).
+        var first = _lastSubmission is null;
         var project = ProjectInfo.Create(ProjectId.CreateNewId(name), VersionStamp.Create(), name, name, LanguageNames.CSharp,
-            compilationOptions: _compilationOptions, parseOptions: ParseOptions, metadataReferences: _references,
-            projectReferences: _lastSubmission is null ? [] : [new ProjectReference(_lastSubmission)],
+            compilationOptions: first ? _compilationOptions : _compilationOptions!.WithUsings(ImmutableArray<string>.Empty), parseOptions: ParseOptions,
+            metadataReferences: first ? _references : [],
+            projectReferences: first ? [] : [new ProjectReference(_lastSubmission!)],
             isSubmission: true, hostObjectType: typeof(CellGlobals));
         var document = DocumentInfo.Create(DocumentId.CreateNewId(project.Id), name + ".csx", sourceCodeKind: SourceCodeKind.Script,
             loader: TextLoader.From(TextAndVersion.Create(SourceText.From(code), VersionStamp.Create())));

@@ -17,6 +17,10 @@ public sealed class ScriptSession
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
 
     private readonly ScriptOptions _options;
+    // What every cell after the first compiles with. A submission sees the references and imports of the submissions
+    // before it, so only the first needs them (as Roslyn's own ContinueWith does). Given them again, every cell's
+    // compilation bound its own copy of the references and imports: about 100 KB kept per cell for the session's life.
+    private readonly ScriptOptions _continuation;
     private readonly CellGlobals _globals;
     private readonly Task<ScriptState<object>> _initial;
     private ScriptState<object>? _state;
@@ -30,10 +34,14 @@ public sealed class ScriptSession
         _options = DefaultOptions()
             .WithMetadataResolver(new KernelMetadataResolver(_packages))
             .WithSourceResolver(KernelSourceResolver.Instance);
+        _continuation = _options.WithReferences(Array.Empty<MetadataReference>()).WithImports(Array.Empty<string>());
         _initial = Task.Run(() => CSharpScript.Create<object>("", _options, typeof(CellGlobals)).Serial().RunAsync(_globals));
-        _initial.ContinueWith(t => WarmUpCompiler(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion,
-                              TaskScheduler.Default);
+        WarmedUp = _initial.ContinueWith(t => WarmUpCompiler(t.Result), CancellationToken.None,
+                                         TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
+
+    /// <summary>Completes when the start-up warm-up chain has run (and its submissions can be collected).</summary>
+    internal Task WarmedUp { get; }
 
     /// <summary>Throwaway submissions compiled and run at start-up (see <see cref="WarmUpCompiler"/>).</summary>
     internal const int WarmUpSubmissions = 200;
@@ -50,7 +58,7 @@ public sealed class ScriptSession
             for (int i = 0; i < WarmUpSubmissions; i++)
             {
                 var code = $"var warm{i} = new[] {{ {i}, {i + 1} }}.Select(x => x * 2).Sum(); warm{i} + {i}";
-                state = state.Script.ContinueWith(code, _options).Serial().RunFromAsync(state).GetAwaiter().GetResult();
+                state = state.Script.ContinueWith(code, _continuation).Serial().RunFromAsync(state).GetAwaiter().GetResult();
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -95,7 +103,7 @@ public sealed class ScriptSession
         if (InstallPackages(code, cancellationToken) is { } packageError)
             return new CellResult(packageError, false, null);
         var previous = State;
-        var options = _options.WithFilePath(ErrorReport.CellFileName(executionCount));
+        var options = _continuation.WithFilePath(ErrorReport.CellFileName(executionCount));
         var script = previous.Script.ContinueWith(LoopInterruptRewriter.Rewrite(code, ParseOptions), options).Serial();
         var diagnostics = script.Compile(cancellationToken);
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -158,7 +166,7 @@ public sealed class ScriptSession
     public CellResult Evaluate(string expression, int executionCount)
     {
         var previous = State;
-        var script = previous.Script.ContinueWith(expression, _options.WithFilePath(ErrorReport.CellFileName(executionCount))).Serial();
+        var script = previous.Script.ContinueWith(expression, _continuation.WithFilePath(ErrorReport.CellFileName(executionCount))).Serial();
         var diagnostics = script.Compile();
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             return new CellResult(ErrorReport.FromDiagnostics(diagnostics, executionCount), false, null);

@@ -39,6 +39,9 @@ public sealed class KernelSockets : IDisposable
         _locks = _byChannel.Keys.ToDictionary(c => c, _ => new object());
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
             socket.Options.Linger = TimeSpan.FromMilliseconds(500);
+        // A PUB socket silently drops what exceeds its queue (1000 messages by default) while a subscriber is slow:
+        // output a client subscribed from the start must never be lost, so the queue is deep (stream output is batched).
+        _iopub.Options.SendHighWatermark = 100_000;
         _shell.Bind(connection.Endpoint(connection.ShellPort));
         _control.Bind(connection.Endpoint(connection.ControlPort));
         _stdin.Bind(connection.Endpoint(connection.StdinPort));

@@ -14,6 +14,7 @@ public sealed class WireFormat
     public static readonly byte[] Delimiter = "<IDS|MSG>"u8.ToArray();
 
     private readonly MessageSigner _signer;
+    private readonly SignatureHistory _accepted = new();
 
     /// <summary>Creates a codec that signs and verifies with <paramref name="signer"/>.</summary>
     public WireFormat(MessageSigner signer) => _signer = signer;
@@ -39,7 +40,8 @@ public sealed class WireFormat
 
     /// <summary>
     /// Parses and verifies <paramref name="frames"/>. Returns false, with the reason in <paramref name="error"/>,
-    /// for a malformed message or one whose signature does not match: such a message must be dropped unread.
+    /// for a malformed message, one whose signature does not match, or one whose signature was accepted before (a
+    /// replay): such a message must be dropped unread.
     /// </summary>
     public bool TryDecode(IReadOnlyList<byte[]> frames, out JupyterMessage? message, out string error)
     {
@@ -63,6 +65,12 @@ public sealed class WireFormat
         if (!_signer.Verify(signature, header, parent, metadata, content))
         {
             error = "invalid signature";
+            return false;
+        }
+        // Signed messages are unique: one whose signature was accepted before is a replay of a captured message.
+        if (_signer.IsEnabled && !_accepted.TryAdd(signature.ToLowerInvariant()))
+        {
+            error = "replayed message (its signature was seen before)";
             return false;
         }
         try

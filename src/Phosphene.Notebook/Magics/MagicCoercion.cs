@@ -25,6 +25,10 @@ internal static class MagicCoercion
                 return null;
             throw new MagicException($"{what} expects {MagicTypes.Article(MagicTypes.Describe(target))}, got null");
         }
+        // A list already of the right type still must not carry null items (e.g. {new string[]{null}}).
+        if (MagicTypes.ElementType(target) is { } itemType && Nullable.GetUnderlyingType(itemType) is null && value is IEnumerable listed
+            && value is not string && listed.Cast<object?>().Any(item => item is null))
+            throw new MagicException($"{what} expects a list of {MagicTypes.Describe(itemType)} without nulls, got a null item");
         if (target.IsInstanceOfType(value))
             return value;
         if (MagicTypes.IsNumber(target) && value is IConvertible && MagicTypes.IsNumber(value.GetType()))

@@ -56,6 +56,11 @@ public sealed class IdxFile
             shape[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
             if (shape[d] < 0) throw new PhospheneException($"'{origin}' declares a negative size in its IDX header");
             count *= shape[d];
+            // Checked as it grows: sizes near int.MaxValue in three dimensions would overflow the product.
+            if (count > bytes.Length)
+                throw new PhospheneException(
+                    $"'{origin}' is truncated: its IDX header declares sizes [{string.Join(", ", shape[..(d + 1)])}, …] " +
+                    $"for more values than its {bytes.Length} bytes. Delete it and fetch the file again.");
         }
         if (bytes.Length - header != count)
             throw new PhospheneException(
@@ -71,9 +76,15 @@ public sealed class IdxFile
         return stream.Read(head) == 2 && head[0] == 0x1f && head[1] == 0x8b;
     }
 
+    // A gzip member is at least a 10-byte header and an 8-byte trailer.
+    const int MinimumGzipLength = 18;
+
     static byte[] Decompress(string path)
     {
         using var stream = File.OpenRead(path);
+        if (stream.Length < MinimumGzipLength)
+            throw new InvalidDataException(
+                $"it starts like gzip but has only {stream.Length} bytes, fewer than a gzip header and trailer ({MinimumGzipLength})");
         using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var memory = new MemoryStream();
         gzip.CopyTo(memory);

@@ -10,15 +10,21 @@ namespace Phosphene.Models;
 /// Trained zoo models on disk, keyed by what determines them: architecture, hyper-parameters, training options (seed
 /// included) and the content hashes of the training and test data. Each checkpoint is two files in
 /// <see cref="Directory"/>: <c>{architecture}-{key}.bin</c>, the weights in TorchSharp's <c>Module.save</c> format,
-/// and <c>{architecture}-{key}.json</c>, its <see cref="CheckpointMetadata"/>. Both are written to a temporary file
-/// and then renamed, so a reader never sees a half-written checkpoint.
+/// and <c>{architecture}-{key}.json</c>, its <see cref="CheckpointMetadata"/>. Both are written to temporary files
+/// and then renamed, the metadata last, so a reader never sees a half-written checkpoint or a weights file alone.
 /// </summary>
 public sealed class CheckpointStore
 {
     /// <summary>Layout version: part of every key, so a layout change never reads an old checkpoint.</summary>
     public const int FormatVersion = 1;
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // A run too short to time gives an infinite examples-per-second and a diverged one a NaN loss: JSON has no such
+    // numbers, so they are written as the strings "Infinity" and "NaN" (and read back).
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
     readonly string? explicitDirectory;
 
     /// <summary>Creates a store in <paramref name="directory"/>; default <c>models</c> under <see cref="PhospheneCache.Root"/>
@@ -90,27 +96,37 @@ public sealed class CheckpointStore
     /// <returns>The path of the weights file.</returns>
     public string Save(torch.nn.Module module, string architecture, CheckpointMetadata metadata)
     {
+        // Serialized first: metadata that cannot be written leaves no file behind.
+        var json = JsonSerializer.Serialize(metadata, Json);
         System.IO.Directory.CreateDirectory(Directory);
-        string weights = WeightsPath(architecture, metadata.Key);
-        WriteAtomically(weights, path => module.save(path));
-        WriteAtomically(MetadataPath(architecture, metadata.Key),
-            path => File.WriteAllText(path, JsonSerializer.Serialize(metadata, Json)));
+        string weights = WeightsPath(architecture, metadata.Key), metadataPath = MetadataPath(architecture, metadata.Key);
+        string weightsTemporary = Temporary(weights), metadataTemporary = Temporary(metadataPath);
+        try
+        {
+            module.save(weightsTemporary);
+            File.WriteAllText(metadataTemporary, json);
+            // The metadata is renamed last and a reader needs both, so a checkpoint never shows half written; when
+            // that rename fails, the weights just renamed go too, so no .bin is left without its .json.
+            File.Move(weightsTemporary, weights, overwrite: true);
+            try
+            {
+                File.Move(metadataTemporary, metadataPath, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(weights);
+                throw;
+            }
+        }
+        finally
+        {
+            if (File.Exists(weightsTemporary)) File.Delete(weightsTemporary);
+            if (File.Exists(metadataTemporary)) File.Delete(metadataTemporary);
+        }
         Provenance.Record("checkpoint trained", $"{architecture}-{metadata.Key}", weights);
         return weights;
     }
 
-    static void WriteAtomically(string destination, Action<string> write)
-    {
-        string temporary = Path.Combine(Path.GetDirectoryName(destination)!,
-            $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            write(temporary);
-            File.Move(temporary, destination, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    static string Temporary(string destination) =>
+        Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
 }

@@ -59,13 +59,12 @@ public static class StateDictFile
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = ReadLeb128(reader);
 
+                // The declared size is checked against the bytes left before anything is allocated: a corrupt or
+                // hostile header must not make libtorch reserve terabytes first.
+                long remaining = stream.Length - stream.Position;
+                if (DeclaredBytes(type, shape, remaining) is not { } bytes)
+                    throw NotAStateDict(path, $"entry '{key}' {Describe(type, shape)} needs more bytes than the {remaining} that remain (truncated?)");
                 var tensor = empty(shape, type);
-                long bytes = tensor.NumberOfElements * tensor.ElementSize, remaining = stream.Length - stream.Position;
-                if (bytes > remaining)
-                {
-                    tensor.Dispose();
-                    throw NotAStateDict(path, $"entry '{key}' {Describe(type, shape)} needs {bytes} bytes but only {remaining} remain (truncated?)");
-                }
                 tensor.ReadBytesFromStream(stream, 1 << 16);
                 entries.Add(new(key, tensor));
             }
@@ -101,6 +100,26 @@ public static class StateDictFile
             writer.Flush();
             tensor.WriteBytesToStream(stream, 1 << 16);
         }
+    }
+
+    // The bytes of a tensor of `shape`, or null when that is more than `limit` (the product is checked as it grows,
+    // so no size overflows).
+    static long? DeclaredBytes(ScalarType type, long[] shape, long limit)
+    {
+        long bytes = type switch
+        {
+            ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+            ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+            ScalarType.Int32 or ScalarType.Float32 => 4,
+            _ => 8,
+        };
+        if (shape.Contains(0)) return 0;
+        foreach (long d in shape)
+        {
+            if (d < 0 || d > limit / bytes) return null;
+            bytes *= d;
+        }
+        return bytes;
     }
 
     /// <summary>Text for an element type and shape, e.g. <c>float32 [16, 1, 3, 3]</c>.</summary>

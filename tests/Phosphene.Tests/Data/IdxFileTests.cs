@@ -63,6 +63,24 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void TwoByteGzipIsReportedAsSuch()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("tiny.gz"), [0x1f, 0x8b]);
+        var e = Assert.Throws<PhospheneException>(() => IdxFile.Read(dir.File("tiny.gz"), 3));
+        Assert.Equal($"'{dir.File("tiny.gz")}' is truncated or not valid gzip (it starts like gzip but has only 2 bytes, fewer than "
+                     + "a gzip header and trailer (18)); delete it and fetch the file again", e.Message);
+    }
+
+    [Fact]
+    public void HugeDeclaredSizesAreCheckedAgainstTheBytesWithoutOverflow()
+    {
+        var bytes = Idx(0x803, [int.MaxValue, int.MaxValue, int.MaxValue], [1, 2, 3]);
+        var e = Assert.Throws<PhospheneException>(() => IdxFile.Parse(bytes, 3, "huge"));
+        Assert.StartsWith("'huge' is truncated: its IDX header declares sizes [2147483647, …] for more values than its 19 bytes.", e.Message);
+    }
+
+    [Fact]
     public void CorruptGzipIsReportedAsSuch()
     {
         using var dir = new TempDirectory();
