@@ -6,8 +6,8 @@
 #
 #   benchmarks/run-all.sh                  the full run (about an hour on an idle 2-core machine; more when loaded)
 #   THREADS=1 benchmarks/run-all.sh        another thread count (default: the number of cores), on both sides
-#   ONLY="kuramoto kernels" benchmarks/run-all.sh   some sections only (training attribution attribution-memory
-#                                          concepts probing kuramoto kernels); the README then says which ran
+#   ONLY="kuramoto kernels" benchmarks/run-all.sh   some sections only (kuramoto concepts kernels attribution probing
+#                                          attribution-memory training); the README then says which ran
 #   KERNEL_READY_TO_RUN=false ...          build the kernel without ReadyToRun (faster build, slower kernel start)
 #   QUICK=1 benchmarks/run-all.sh          a plumbing check with tiny sizes (no training); writes a copy of the
 #                                          README in the working folder, never benchmarks/README.md
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 THREADS=${THREADS:-$(nproc)}
-ONLY=${ONLY:-training attribution attribution-memory concepts probing kuramoto kernels}
+ONLY=${ONLY:-kuramoto concepts kernels attribution probing attribution-memory training}
 TUNABLES=glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432
 export ONEDNN_MAX_CPU_ISA=${ONEDNN_MAX_CPU_ISA:-AVX2}
 export GLIBC_TUNABLES=$TUNABLES OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
@@ -140,14 +140,16 @@ JSON
     --runs "$1" --cells "$2" --launches "$3" --markdown "$report"
 }
 
+# Shortest first, training (minutes per side) last, so a run cut short still has most tables. scikit-learn's ridge
+# takes minutes per fit (RidgeCV's full SVD), so ridge is fitted once per side.
 if [[ -z "${QUICK:-}" ]]; then
-  section training bench training --models cnn --threads "$THREADS"
-  section attribution bench attribution --threads "$THREADS" --repeats 5
-  section attribution-memory bench attribution-memory
-  section concepts bench concepts --threads "$THREADS" --repeats 3 --images 100
-  section probing bench probing --threads "$THREADS" --repeats 3 --ridge-repeats 2
   section kuramoto bench kuramoto --threads "$THREADS" --repeats 3
+  section concepts bench concepts --threads "$THREADS" --repeats 3 --images 100
   section kernels kernels 200 1000 3
+  section attribution bench attribution --threads "$THREADS" --repeats 5
+  section probing bench probing --threads "$THREADS" --repeats 3 --ridge-repeats 1
+  section attribution-memory bench attribution-memory
+  section training bench training --models cnn --threads "$THREADS"
 else
   section attribution bench attribution --threads "$THREADS" --repeats 2 --methods saliency,integrated-gradients --images 2
   section attribution-memory bench attribution-memory --calls 4 --warmup 2 --images 2 --methods saliency --metrics deletion
