@@ -23,7 +23,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-THREADS=${THREADS:-$(nproc)}
+# GNU nproc honours OMP_NUM_THREADS, so the core count is read before the thread variables are set.
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
+THREADS=${THREADS:-$cores}
 ONLY=${ONLY:-kuramoto concepts kernels attribution probing attribution-memory training}
 TUNABLES=glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432
 export ONEDNN_MAX_CPU_ISA=${ONEDNN_MAX_CPU_ISA:-AVX2}
@@ -54,7 +56,7 @@ done_sections=()
 write_readme() {
   local status=$1
   /usr/bin/python3 - "$readme" "$report" "$status" "$started_at" "$commit" "$load_at_start" \
-    "$(IFS=,; echo "${loads[*]:-}")" "$THREADS" "$TUNABLES" "$(nproc)" "$(IFS=,; echo "${done_sections[*]:-}")" \
+    "$(IFS=,; echo "${loads[*]:-}")" "$THREADS" "$TUNABLES" "$cores" "$(IFS=,; echo "${done_sections[*]:-}")" \
     "$ONEDNN_MAX_CPU_ISA" <<'EOF'
 import sys
 readme, report, status, started, commit, load_start, loads, threads, tunables, cores, sections, isa = sys.argv[1:]

@@ -81,6 +81,7 @@ def conv(b, side, steps, dt, repeats):
         loss.backward()
     return timed(run, repeats)
 
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("workload", choices=["mean-field", "matrix", "conv"])

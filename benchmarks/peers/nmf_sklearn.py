@@ -36,5 +36,6 @@ def main():
     print(json.dumps({"framework": f"scikit-learn {sklearn.__version__}", "solver": args.solver, "seconds_all": seconds_all,
                       "cpu_seconds_all": cpu_all, "iterations": int(model.n_iter_), "error": float(model.reconstruction_err_)}))
 
+
 if __name__ == "__main__":
     main()

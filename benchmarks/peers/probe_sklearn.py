@@ -25,6 +25,7 @@ def timed(repeats, fit):
         cpu.append(time.process_time() - cpu_start)
     return result, wall, cpu
 
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dir", required=True)
