@@ -48,8 +48,6 @@ static class AttributionBenchmark
         model.eval();
         using var x = test.Images[..images].contiguous();
         using var y = test.Labels[..images].contiguous();
-        Console.WriteLine($"cnn ({cnn.TestAccuracy:P1} test accuracy), {images} Fashion-MNIST test images, batch {batchSize}, " +
-                          $"{threads} threads ({Environment.ProcessorCount} cores); TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
         var sharp = new Dictionary<string, Timing>();
         foreach (var name in names)
@@ -62,67 +60,66 @@ static class AttributionBenchmark
             // one-off costs (the runtime's tiered JIT recompiles hot methods after 30 calls, allocator caches fill).
             for (var warmup = Stopwatch.StartNew(); warmup.Elapsed.TotalSeconds < WarmupSeconds;)
                 using (method.Attribute(model, x, y)) { }
-            var wall = new double[repeats];
-            var cpu = new double[repeats];
-            var process = Process.GetCurrentProcess();
-            for (int r = 0; r < repeats; r++)
-            {
-                process.Refresh();
-                var cpuStart = process.TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                using (method.Attribute(model, x, y)) { }
-                wall[r] = clock.Elapsed.TotalSeconds;
-                process.Refresh();
-                cpu[r] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
-            }
-            sharp[name] = new Timing(Median(wall) / images, Median(cpu) / images, sums);
+            var (wall, cpu) = Spread.Time(() => { using (method.Attribute(model, x, y)) { } }, repeats, warmup: false);
+            sharp[name] = new Timing(wall.Times(1.0 / images), cpu.Times(1.0 / images), sums);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  TorchSharp {name}: {sharp[name].Seconds * 1000:F2} ms/image wall, {sharp[name].CpuSeconds * 1000:F2} ms/image CPU ({method.Parameters})"));
+                $"  TorchSharp {name}: {sharp[name].Seconds.Median * 1000:F2} ms/image wall, {sharp[name].CpuSeconds.Median * 1000:F2} ms/image CPU ({method.Parameters})"));
         }
 
-        Dictionary<string, Timing>? python = null;
+        // The peer with our allocator settings (the like-for-like comparison), then with glibc's defaults (what a
+        // Python user gets), both at our thread count.
+        var peers = new Dictionary<PeerAllocator, Dictionary<string, Timing>>();
         string framework = "PyTorch";
         if (peer)
-        {
-            Console.Error.WriteLine("  PyTorch: running the peer ...");
-            (framework, python) = RunPeer(cnn, x, y, names, threads, batchSize, repeats);
-        }
+            foreach (var allocator in new[] { PeerAllocator.Equal, PeerAllocator.GlibcDefaults })
+            {
+                Console.Error.WriteLine($"  PyTorch ({PeerProcess.Describe(allocator)}): running the peer ...");
+                (framework, peers[allocator]) = RunPeer(cnn, x, y, names, threads, batchSize, repeats, allocator);
+            }
 
-        Console.WriteLine();
-        Console.WriteLine($"Median of {repeats} calls after {WarmupSeconds} s (at least one call) of warm-up calls on the same {images} images; wall and process CPU time per image.");
-        Console.WriteLine($"| method | TorchSharp ms/image | {framework} ms/image | PyTorch / TorchSharp | TorchSharp CPU ms/image | {framework} CPU ms/image | CPU ratio | map sums, max relative difference |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        string Ms(Spread s) => s.Times(1000).Format("F2");
+        string Ratio(double peerValue, double ours) => (peerValue / Math.Max(1e-12, ours)).ToString("F2", CultureInfo.InvariantCulture);
+        var lines = new List<string>
+        {
+            $"Zoo CNN ({cnn.TestAccuracy:P1} test accuracy), {images} Fashion-MNIST test images, batch {batchSize}, " +
+            $"{Environment.ProcessorCount} cores; TorchSharp {typeof(torch).Assembly.GetName().Version} vs {framework}; {PeerProcess.Conditions(threads)}. " +
+            $"Per image: median (min–max) of {repeats} calls after {WarmupSeconds} s of warm-up calls on the same images. Ratios peer / ours " +
+            "(above 1: Phosphene is faster); the last columns run the peer again with glibc's default allocator, all else equal.",
+            "",
+            $"| method | TorchSharp ms/image | {framework} ms/image | wall ratio | TorchSharp CPU ms/image | {framework} CPU ms/image | CPU ratio | " +
+            $"{framework}, glibc default allocator, ms/image | wall ratio, default allocator | map sums, max relative difference |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        };
         foreach (var name in names)
         {
             var s = sharp[name];
-            string py = "-", ratio = "-", pyCpu = "-", cpuRatio = "-", agreement = "-";
-            if (python is not null && python.TryGetValue(name, out var p))
+            string py = "-", ratio = "-", pyCpu = "-", cpuRatio = "-", pyDefault = "-", defaultRatio = "-", agreement = "-";
+            if (peers.TryGetValue(PeerAllocator.Equal, out var equal) && equal.TryGetValue(name, out var p))
             {
-                py = (p.Seconds * 1000).ToString("F2", CultureInfo.InvariantCulture);
-                ratio = (p.Seconds / s.Seconds).ToString("F2", CultureInfo.InvariantCulture);
-                pyCpu = (p.CpuSeconds * 1000).ToString("F2", CultureInfo.InvariantCulture);
-                cpuRatio = (p.CpuSeconds / Math.Max(1e-9, s.CpuSeconds)).ToString("F2", CultureInfo.InvariantCulture);
+                py = Ms(p.Seconds);
+                ratio = Ratio(p.Seconds.Median, s.Seconds.Median);
+                pyCpu = Ms(p.CpuSeconds);
+                cpuRatio = Ratio(p.CpuSeconds.Median, s.CpuSeconds.Median);
                 double worst = s.Sums.Zip(p.Sums, (a, b) => Math.Abs(a - b) / Math.Max(1e-6, Math.Max(Math.Abs(a), Math.Abs(b)))).Max();
                 // RISE and SmoothGrad draw their random masks/noise from different generators on each side.
                 agreement = name is "rise" or "smoothgrad" ? $"{worst:P1} (random draws differ)" : worst.ToString("P3", CultureInfo.InvariantCulture);
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {s.Seconds * 1000:F2} | {py} | {ratio} | {s.CpuSeconds * 1000:F2} | {pyCpu} | {cpuRatio} | {agreement} |"));
+            if (peers.TryGetValue(PeerAllocator.GlibcDefaults, out var defaults) && defaults.TryGetValue(name, out var d))
+            {
+                pyDefault = Ms(d.Seconds);
+                defaultRatio = Ratio(d.Seconds.Median, s.Seconds.Median);
+            }
+            lines.Add($"| {name} | {Ms(s.Seconds)} | {py} | {ratio} | {Ms(s.CpuSeconds)} | {pyCpu} | {cpuRatio} | {pyDefault} | {defaultRatio} | {agreement} |");
         }
-        Console.WriteLine("PyTorch / TorchSharp > 1 means TorchSharp is faster (target: at least 1 for every method).");
+        lines.Add("");
+        lines.Add("Target (issue 22): wall ratio at least 2 for every method against the peer with equal settings.");
+        MarkdownReport.Write(options, "Attribution methods (TorchSharp vs PyTorch)", lines);
     }
 
-    readonly record struct Timing(double Seconds, double CpuSeconds, double[] Sums);
-
-    static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
+    readonly record struct Timing(Spread Seconds, Spread CpuSeconds, double[] Sums);
 
     static (string Framework, Dictionary<string, Timing> Methods) RunPeer(
-        TrainedModel cnn, Tensor x, Tensor y, IReadOnlyList<string> names, int threads, int batchSize, int repeats)
+        TrainedModel cnn, Tensor x, Tensor y, IReadOnlyList<string> names, int threads, int batchSize, int repeats, PeerAllocator allocator)
     {
         string data = Path.Combine(Path.GetTempPath(), $"phosphene-attribution-{Environment.ProcessId}.bin");
         StateDictFile.Write(data, [new("inputs", x), new("targets", y)]);
@@ -135,28 +132,17 @@ static class AttributionBenchmark
                 ["conv1_channels"] = h.Conv1Channels, ["conv2_channels"] = h.Conv2Channels, ["hidden_units"] = h.HiddenUnits,
                 ["dropout"] = h.Dropout,
             });
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[]
-            {
-                RepositoryPaths.AttributionPeerScript, "--weights", cnn.CheckpointPath, "--hyperparameters", hyperparameters,
+            var root = PeerProcess.Run("attribution_pytorch.py",
+            [
+                "--weights", cnn.CheckpointPath, "--hyperparameters", hyperparameters,
                 "--data", data, "--methods", string.Join(",", names), "--threads", $"{threads}", "--batch-size", $"{batchSize}", "--repeats", $"{repeats}",
                 "--warmup-seconds", WarmupSeconds.ToString(CultureInfo.InvariantCulture),
-            }) start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)
-                ?? throw new PhospheneException("cannot start /usr/bin/python3; install python3-torch and python3-scipy (environment/setup.sh)");
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new PhospheneException($"the PyTorch attribution peer failed (exit {process.ExitCode}); are python3-torch and " +
-                                             $"python3-scipy installed (environment/setup.sh)?\n{stderr.Result}");
-            using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-            var root = json.RootElement;
+            ], threads, allocator, "python3-torch and python3-scipy");
             var methods = new Dictionary<string, Timing>();
             foreach (var m in root.GetProperty("methods").EnumerateObject())
-                methods[m.Name] = new Timing(m.Value.GetProperty("seconds_per_image").GetDouble(),
-                                             m.Value.GetProperty("cpu_seconds_per_image").GetDouble(),
-                                             m.Value.GetProperty("map_sums").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+                methods[m.Name] = new Timing(new Spread(PeerProcess.Numbers(m.Value.GetProperty("seconds_per_image_all"))),
+                                             new Spread(PeerProcess.Numbers(m.Value.GetProperty("cpu_seconds_per_image_all"))),
+                                             PeerProcess.Numbers(m.Value.GetProperty("map_sums")));
             return (root.GetProperty("framework").GetString()!, methods);
         }
         finally

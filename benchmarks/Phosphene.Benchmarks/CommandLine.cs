@@ -2,7 +2,10 @@ using Phosphene;
 
 namespace Phosphene.Benchmarks;
 
-/// <summary>The options of a benchmark command: <c>--name value</c> pairs and <c>--flag</c>s.</summary>
+/// <summary>
+/// The options of a benchmark command: <c>--name value</c> pairs and <c>--flag</c>s; every command also takes
+/// <c>--report FILE</c> (append its markdown tables there).
+/// </summary>
 sealed class CommandLine
 {
     static readonly string[] Flags = ["no-peer"];
@@ -18,7 +21,7 @@ sealed class CommandLine
             if (!args[i].StartsWith("--"))
                 throw new PhospheneException($"unexpected argument '{args[i]}'; options look like --name value");
             string name = args[i][2..];
-            if (!known.Contains(name))
+            if (!known.Contains(name) && name != "report")
                 throw new PhospheneException($"unknown option '--{name}'{Suggestions.DidYouMean(name, known)}");
             if (Flags.Contains(name)) values[name] = null;
             else if (i + 1 < args.Length) values[name] = args[++i];

@@ -18,28 +18,35 @@ static class KuramotoBenchmark
     public static void Run(CommandLine options)
     {
         int threads = options.GetInt("threads", 1);
+        int repeats = options.GetInt("repeats", 3);
         bool peer = !options.Has("no-peer");
         set_num_threads(threads);
-        Console.WriteLine($"Kuramoto benchmark: {threads} torch thread(s), {Environment.ProcessorCount} cores; TorchSharp {typeof(torch).Assembly.GetName().Version}");
         var rows = new List<string>();
 
         // 1. Mean field, N = 10⁴, 10⁴ Euler steps.
-        var meanField = Best(() => Simulate(1, 10_000, 10_000, null));
-        AddRows(rows, "mean-field N=10⁴, 10⁴ Euler steps", meanField, peer, ["mean-field", "--n", "10000", "--steps", "10000"], 0.2);
+        var meanField = Spread.Time(() => Simulate(1, 10_000, 10_000, null), repeats);
+        AddRows(rows, "mean-field N=10⁴, 10⁴ Euler steps", meanField, peer, ["mean-field", "--n", "10000", "--steps", "10000"], threads, repeats, 0.2);
 
         // 2. 256 networks × N = 100, shared dense matrix, matrix-product form, 2000 Euler steps.
-        var matrix = Best(() => Simulate(256, 100, 2000, Uniform(100)));
-        AddRows(rows, "matrix 256×N=100, 2000 Euler steps", matrix, peer, ["matrix", "--b", "256", "--n", "100", "--steps", "2000"], null);
+        var matrix = Spread.Time(() => Simulate(256, 100, 2000, Uniform(100)), repeats);
+        AddRows(rows, "matrix 256×N=100, 2000 Euler steps", matrix, peer, ["matrix", "--b", "256", "--n", "100", "--steps", "2000"], threads, repeats, null);
 
         // 3. Convolutional Kuramoto layer: 16 images of 32×32 oscillators, 3×3 kernel, 20 Euler steps, forward + backward.
-        var convolution = Best(ConvolutionForwardBackward, 3);
+        var convolution = Spread.Time(ConvolutionForwardBackward, Math.Max(repeats, 5));
         AddRows(rows, "conv 16×32×32, 3×3 kernel, 20 steps fwd+bwd", convolution, peer,
-                ["conv", "--b", "16", "--n", "32", "--steps", "20", "--threads", $"{threads}"], null, onlyTorchPeer: true);
+                ["conv", "--b", "16", "--n", "32", "--steps", "20"], threads, Math.Max(repeats, 5), 1.0, onlyTorchPeer: true);
 
-        Console.WriteLine();
-        Console.WriteLine("| workload | Phosphene wall s | Phosphene CPU s | peer | peer wall s | peer CPU s | ratio wall | ratio CPU | target |");
-        Console.WriteLine("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |");
-        foreach (var row in rows) Console.WriteLine(row);
+        var lines = new List<string>
+        {
+            $"{PeerProcess.Conditions(threads)}; {Environment.ProcessorCount} cores; TorchSharp {typeof(torch).Assembly.GetName().Version}, Phosphene float32. " +
+            $"Seconds: median (min–max) of {repeats} runs after a warm-up run ({Math.Max(repeats, 5)} for the convolutional layer); ratios " +
+            "Phosphene / peer on the medians (below 1: Phosphene is faster).",
+            "",
+            "| workload | Phosphene wall s | Phosphene CPU s | peer | peer wall s | peer CPU s | ratio wall | ratio CPU | target |",
+            "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+        };
+        lines.AddRange(rows);
+        MarkdownReport.Write(options, "Kuramoto simulation (Phosphene vs NumPy and PyTorch)", lines);
     }
 
     static Tensor Uniform(int n)
@@ -74,57 +81,29 @@ static class KuramotoBenchmark
         loss.backward();
     }
 
-    /// <summary>The best wall and process CPU time of a few runs (CPU time is the fairer measure on a shared machine).</summary>
-    static (double Wall, double Cpu) Best(Action run, int repeats = 2)
+    static void AddRows(List<string> rows, string name, (Spread Wall, Spread Cpu) phosphene, bool peer, string[] peerArgs, int threads,
+                        int repeats, double? target, bool onlyTorchPeer = false)
     {
-        run();   // warm-up: JIT and first-touch allocations
-        double wall = double.MaxValue, cpu = double.MaxValue;
-        using var process = Process.GetCurrentProcess();
-        for (int i = 0; i < repeats; i++)
-        {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            run();
-            wall = Math.Min(wall, clock.Elapsed.TotalSeconds);
-            process.Refresh();
-            cpu = Math.Min(cpu, (process.TotalProcessorTime - cpuStart).TotalSeconds);
-        }
-        return (wall, cpu);
-    }
-
-    static void AddRows(List<string> rows, string name, (double Wall, double Cpu) phosphene, bool peer, string[] peerArgs, double? target, bool onlyTorchPeer = false)
-    {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: Phosphene {phosphene.Wall:F3} s wall, {phosphene.Cpu:F3} s CPU"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: Phosphene {phosphene.Wall.Median:F3} s wall, {phosphene.Cpu.Median:F3} s CPU"));
         if (!peer)
         {
-            rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {name} | {phosphene.Wall:F3} | {phosphene.Cpu:F3} | - | - | - | - | - | - |"));
+            rows.Add($"| {name} | {phosphene.Wall.Format("F3")} | {phosphene.Cpu.Format("F3")} | - | - | - | - | - | - |");
             return;
         }
         foreach (var dtype in onlyTorchPeer ? new[] { "float32" } : ["float64", "float32"])
         {
-            var (framework, wall, cpu) = RunPeer([.. peerArgs, "--dtype", dtype]);
-            double wallRatio = phosphene.Wall / wall, cpuRatio = phosphene.Cpu / cpu;
-            string verdict = target is { } t && dtype == "float64" ? $"≤ {t:G2}× NumPy (CPU): {(cpuRatio <= t ? "met" : "NOT met")}" : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {framework}: {wall:F3} s wall, {cpu:F3} s CPU (ratios {wallRatio:F3} wall, {cpuRatio:F3} CPU)"));
+            var json = PeerProcess.Run("kuramoto_numpy.py", [.. peerArgs, "--dtype", dtype, "--threads", $"{threads}", "--repeats", $"{repeats}"],
+                                       threads, PeerAllocator.Equal, "python3-numpy and python3-torch");
+            string framework = json.GetProperty("framework").GetString()!;
+            var wall = new Spread(PeerProcess.Numbers(json.GetProperty("seconds_all")));
+            var cpu = new Spread(PeerProcess.Numbers(json.GetProperty("cpu_seconds_all")));
+            double wallRatio = phosphene.Wall.Median / wall.Median, cpuRatio = phosphene.Cpu.Median / cpu.Median;
+            string verdict = target is { } t && (onlyTorchPeer || dtype == "float64")
+                ? string.Create(CultureInfo.InvariantCulture, $"≤ {t:G2}× the peer (wall): {(wallRatio <= t ? "met" : "NOT met")}")
+                : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {framework}: {wall.Median:F3} s wall, {cpu.Median:F3} s CPU (ratios {wallRatio:F3} wall, {cpuRatio:F3} CPU)"));
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {phosphene.Wall:F3} | {phosphene.Cpu:F3} | {framework} | {wall:F3} | {cpu:F3} | {wallRatio:F3} | {cpuRatio:F3} | {verdict} |"));
+                $"| {name} | {phosphene.Wall.Format("F3")} | {phosphene.Cpu.Format("F3")} | {framework} | {wall.Format("F3")} | {cpu.Format("F3")} | {wallRatio:F3} | {cpuRatio:F3} | {verdict} |"));
         }
-    }
-
-    static (string Framework, double Seconds, double CpuSeconds) RunPeer(string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "benchmarks", "peers", "kuramoto_numpy.py"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new PhospheneException("cannot start /usr/bin/python3; install python3-numpy");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new PhospheneException($"the NumPy peer failed (exit {process.ExitCode}); are python3-numpy and python3-torch installed?\n{stderr.Result}");
-        using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-        var root = json.RootElement;
-        return (root.GetProperty("framework").GetString()!, root.GetProperty("seconds").GetDouble(), root.GetProperty("cpu_seconds").GetDouble());
     }
 }

@@ -43,24 +43,24 @@ static class ProbingBenchmark
         var alphas = Enumerable.Range(0, 21).Select(i => Math.Pow(10, -3 + 0.5 * i)).ToArray();
 
         LogisticRegressionProbe? logistic = null;
-        var (logisticSeconds, logisticCpu) = Best(repeats, () =>
+        var (logisticSeconds, logisticCpu) = Spread.Time(() =>
         {
             logistic?.Dispose();
             logistic = new LogisticRegressionProbe { C = c, Tolerance = tol, MaxIterations = 10000 };
             logistic.Fit(x, y);
-        });
+        }, repeats, warmup: false);
         double accuracy = logistic!.Score(x, y), loss = logistic.LogLoss(x, y);
-        Console.WriteLine(Invariant($"  Phosphene logistic: {logisticSeconds:F2} s ({logisticCpu:F2} CPU s), {logistic.Optimisation.Iterations} iterations ({logistic.Optimisation.Evaluations} evaluations), accuracy {accuracy:F4}, log-loss {loss:F5}"));
+        Console.WriteLine(Invariant($"  Phosphene logistic: {logisticSeconds.Median:F2} s ({logisticCpu.Median:F2} CPU s), {logistic.Optimisation.Iterations} iterations ({logistic.Optimisation.Evaluations} evaluations), accuracy {accuracy:F4}, log-loss {loss:F5}"));
 
         RidgeProbe? ridge = null;
-        var (ridgeSeconds, ridgeCpu) = Best(ridgeRepeats, () =>
+        var (ridgeSeconds, ridgeCpu) = Spread.Time(() =>
         {
             ridge?.Dispose();
             ridge = new RidgeProbe { Alphas = alphas };
             ridge.Fit(rx, ry);
-        });
+        }, ridgeRepeats, warmup: false);
         double r2 = ridge!.Score(rx, ry);
-        Console.WriteLine(Invariant($"  Phosphene ridge: {ridgeSeconds:F2} s ({ridgeCpu:F2} CPU s), alpha {ridge.ChosenAlpha:G4}, R² {r2:F4}"));
+        Console.WriteLine(Invariant($"  Phosphene ridge: {ridgeSeconds.Median:F2} s ({ridgeCpu.Median:F2} CPU s), alpha {ridge.ChosenAlpha:G4}, R² {r2:F4}"));
 
         JsonElement? python = null;
         if (peer)
@@ -73,50 +73,47 @@ static class ProbingBenchmark
                 Write(Path.Combine(dir, "ridge_x.f32"), rx.contiguous().data<float>().ToArray());
                 Write(Path.Combine(dir, "ridge_y.f32"), ry.contiguous().data<float>().ToArray());
                 Console.Error.WriteLine("  scikit-learn: fitting ...");
-                python = RunPeer(dir, n, logisticD, ridgeD, targets, c, tol, alphas, repeats, ridgeRepeats);
+                python = RunPeer(dir, n, logisticD, ridgeD, targets, c, tol, alphas, repeats, ridgeRepeats, threads);
             }
             finally
             {
                 Directory.Delete(dir, recursive: true);
             }
-            var pl = python.Value.GetProperty("logistic");
-            var pr = python.Value.GetProperty("ridge");
-            Console.WriteLine(Invariant($"  scikit-learn logistic: {pl.GetProperty("seconds").GetDouble():F2} s ({pl.GetProperty("cpu_seconds").GetDouble():F2} CPU s), {pl.GetProperty("iterations").GetInt32()} iterations, " +
-                                        $"accuracy {pl.GetProperty("accuracy").GetDouble():F4}, log-loss {pl.GetProperty("log_loss").GetDouble():F5}"));
-            Console.WriteLine(Invariant($"  scikit-learn ridge: {pr.GetProperty("seconds").GetDouble():F2} s ({pr.GetProperty("cpu_seconds").GetDouble():F2} CPU s), alpha {pr.GetProperty("alpha").GetDouble():G4}, R² {pr.GetProperty("r2").GetDouble():F4}"));
         }
 
-        Console.WriteLine();
-        Console.WriteLine("| task | Phosphene s | scikit-learn s | ratio (wall) | Phosphene CPU s | scikit-learn CPU s | ratio (CPU) | Phosphene quality | scikit-learn quality |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
-        string Peer(string task, string key) => python is { } p ? p.GetProperty(task).GetProperty(key).GetDouble().ToString("F2", CultureInfo.InvariantCulture) : "-";
-        string Ratio(string task, string key, double mine) => python is { } p ? (p.GetProperty(task).GetProperty(key).GetDouble() / mine).ToString("F2", CultureInfo.InvariantCulture) : "-";
-        Console.WriteLine(Invariant($"| logistic {n}×{logisticD}, {classes} classes | {logisticSeconds:F2} | {Peer("logistic", "seconds")} | {Ratio("logistic", "seconds", logisticSeconds)} | " +
-                                    $"{logisticCpu:F2} | {Peer("logistic", "cpu_seconds")} | {Ratio("logistic", "cpu_seconds", logisticCpu)} | " +
-                                    $"acc {accuracy:F4}, log-loss {loss:F4} | {(python is { } q ? Invariant($"acc {q.GetProperty("logistic").GetProperty("accuracy").GetDouble():F4}, log-loss {q.GetProperty("logistic").GetProperty("log_loss").GetDouble():F4}") : "-")} |"));
-        Console.WriteLine(Invariant($"| ridge LOO α {n}×{ridgeD}, {targets} targets | {ridgeSeconds:F2} | {Peer("ridge", "seconds")} | {Ratio("ridge", "seconds", ridgeSeconds)} | " +
-                                    $"{ridgeCpu:F2} | {Peer("ridge", "cpu_seconds")} | {Ratio("ridge", "cpu_seconds", ridgeCpu)} | " +
-                                    $"α {ridge.ChosenAlpha:G3}, R² {r2:F4} | {(python is { } r ? Invariant($"α {r.GetProperty("ridge").GetProperty("alpha").GetDouble():G3}, R² {r.GetProperty("ridge").GetProperty("r2").GetDouble():F4}") : "-")} |"));
+        Spread? PeerSpread(string task, string key) =>
+            python is { } p ? new Spread(PeerProcess.Numbers(p.GetProperty(task).GetProperty(key))) : null;
+        string Cell(Spread? spread) => spread?.Format("F2") ?? "-";
+        string Ratio(Spread? peerValue, Spread ours) => peerValue is null ? "-" : (peerValue.Median / ours.Median).ToString("F2", CultureInfo.InvariantCulture);
+        var (pls, plc, prs, prc) = (PeerSpread("logistic", "seconds_all"), PeerSpread("logistic", "cpu_seconds_all"),
+                                    PeerSpread("ridge", "seconds_all"), PeerSpread("ridge", "cpu_seconds_all"));
+        string peerLogistic = python is { } q
+            ? Invariant($"acc {q.GetProperty("logistic").GetProperty("accuracy").GetDouble():F4}, log-loss {q.GetProperty("logistic").GetProperty("log_loss").GetDouble():F4}, {q.GetProperty("logistic").GetProperty("iterations").GetInt32()} iterations")
+            : "-";
+        string peerRidge = python is { } r
+            ? Invariant($"α {r.GetProperty("ridge").GetProperty("alpha").GetDouble():G3}, R² {r.GetProperty("ridge").GetProperty("r2").GetDouble():F4}")
+            : "-";
+        var lines = new List<string>
+        {
+            $"Logistic regression (multinomial, L-BFGS, C = {c}, tol {tol}) on {n}×{logisticD} features with {classes} overlapping classes; " +
+            $"ridge with leave-one-out α over 21 values (10⁻³ … 10⁷) on {n}×{ridgeD} features, {targets} targets; same float32 data on both " +
+            $"sides (float64 inside). {PeerProcess.Conditions(threads)}. " +
+            $"Seconds: median (min–max) of {repeats} logistic and {ridgeRepeats} ridge fits per side; ratios scikit-learn / Phosphene on the " +
+            "medians (above 1: Phosphene is faster).",
+            "",
+            "| task | Phosphene s | scikit-learn s | ratio (wall) | Phosphene CPU s | scikit-learn CPU s | ratio (CPU) | Phosphene quality | scikit-learn quality |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+            Invariant($"| logistic {n}×{logisticD}, {classes} classes | {logisticSeconds.Format("F2")} | {Cell(pls)} | {Ratio(pls, logisticSeconds)} | " +
+                      $"{logisticCpu.Format("F2")} | {Cell(plc)} | {Ratio(plc, logisticCpu)} | acc {accuracy:F4}, log-loss {loss:F4}, " +
+                      $"{logistic.Optimisation.Iterations} iterations | {peerLogistic} |"),
+            Invariant($"| ridge LOO α {n}×{ridgeD}, {targets} targets | {ridgeSeconds.Format("F2")} | {Cell(prs)} | {Ratio(prs, ridgeSeconds)} | " +
+                      $"{ridgeCpu.Format("F2")} | {Cell(prc)} | {Ratio(prc, ridgeCpu)} | α {ridge.ChosenAlpha:G3}, R² {r2:F4} | {peerRidge} |"),
+            "",
+            "Target (issue 22): at least 2× scikit-learn for each probe.",
+        };
+        MarkdownReport.Write(options, "Probing (Phosphene vs scikit-learn)", lines);
         logistic.Dispose();
         ridge.Dispose();
-    }
-
-    /// <summary>Runs <paramref name="fit"/> <paramref name="repeats"/> times; the best wall and process CPU seconds.</summary>
-    static (double Seconds, double CpuSeconds) Best(int repeats, Action fit)
-    {
-        double seconds = double.PositiveInfinity, cpu = double.PositiveInfinity;
-        var process = Process.GetCurrentProcess();
-        for (int i = 0; i < repeats; i++)
-        {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            fit();
-            seconds = Math.Min(seconds, watch.Elapsed.TotalSeconds);
-            process.Refresh();
-            cpu = Math.Min(cpu, (process.TotalProcessorTime - cpuStart).TotalSeconds);
-        }
-        return (seconds, cpu);
     }
 
     static string Invariant(string text) => text;   // formatted under the invariant culture set in Run
@@ -124,24 +121,13 @@ static class ProbingBenchmark
     static void Write<T>(string path, T[] data) where T : struct => File.WriteAllBytes(path, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
 
     static JsonElement RunPeer(string dir, int n, int logisticD, int ridgeD, int targets, double c, double tol, double[] alphas,
-                               int repeats, int ridgeRepeats)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            Path.Combine(RepositoryPaths.Root, "benchmarks", "peers", "probe_sklearn.py"), "--dir", dir,
+                               int repeats, int ridgeRepeats, int threads) =>
+        PeerProcess.Run("probe_sklearn.py",
+        [
+            "--dir", dir,
             "--logistic-n", $"{n}", "--logistic-d", $"{logisticD}", "--c", c.ToString("R", CultureInfo.InvariantCulture),
             "--tol", tol.ToString("R", CultureInfo.InvariantCulture), "--ridge-n", $"{n}", "--ridge-d", $"{ridgeD}",
-            "--ridge-t", $"{targets}", "--repeats", $"{repeats}", "--ridge-repeats", $"{ridgeRepeats}", "--alphas", string.Join(",", alphas.Select(a => a.ToString("R", CultureInfo.InvariantCulture))),
-        }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)
-            ?? throw new PhospheneException("cannot start /usr/bin/python3; install python3-sklearn (environment/setup.sh)");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new PhospheneException($"the scikit-learn peer failed (exit {process.ExitCode}); is python3-sklearn installed?\n{stderr.Result}");
-        using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-        return json.RootElement.Clone();
-    }
+            "--ridge-t", $"{targets}", "--repeats", $"{repeats}", "--ridge-repeats", $"{ridgeRepeats}",
+            "--alphas", string.Join(",", alphas.Select(a => a.ToString("R", CultureInfo.InvariantCulture))),
+        ], threads, PeerAllocator.Equal, "python3-sklearn");
 }

@@ -27,8 +27,8 @@ BenchmarkCommand[] commands =
             NMF (Phosphene cd and HALS vs scikit-learn cd and mu, same nndsvda init and iterations) and Sobol concept
             importance on the zoo CNN
         """),
-    new("kuramoto", ["threads", "no-peer"], KuramotoBenchmark.Run, """
-        kuramoto [--threads N] [--no-peer]
+    new("kuramoto", ["threads", "repeats", "no-peer"], KuramotoBenchmark.Run, """
+        kuramoto [--threads 1] [--repeats 3] [--no-peer]
             Kuramoto simulation against NumPy (benchmarks/peers/kuramoto_numpy.py) in one run: N=10^4 mean-field
             10^4 Euler steps, 256 networks x N=100 matrix form, a 32x32 convolutional layer forward+backward
         """),
@@ -42,7 +42,8 @@ BenchmarkCommand[] commands =
             gets every zoo model through the checkpoint cache (training it if absent) and prints a table
         """),
 ];
-string usage = "usage: Phosphene.Benchmarks <command> [options]\n\n"
+string usage = "usage: Phosphene.Benchmarks <command> [options] [--report FILE]\n" +
+               "  (--report appends the command's markdown tables to FILE; benchmarks/run-all.sh runs them all)\n\n"
     + string.Join("", commands.Select(c => string.Concat(c.Usage.Split('\n').Select(l => "  " + l + "\n"))));
 
 try
@@ -59,6 +60,8 @@ try
         Console.Error.WriteLine(usage);
         return 2;
     }
+    // Our process's allocator thresholds and oneDNN cap before any tensor work; the peers get the same (PeerProcess).
+    NativeRuntime.Configure();
     command.Run(CommandLine.Parse(args.Skip(1).ToArray(), command.Options));
     return 0;
 }

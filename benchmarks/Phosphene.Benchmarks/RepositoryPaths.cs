@@ -1,14 +1,10 @@
 namespace Phosphene.Benchmarks;
 
-/// <summary>Files of the repository the benchmarks need at run time (the Python peers and zoo twins).</summary>
+/// <summary>The repository the benchmarks run from (its Python peers live in benchmarks/peers).</summary>
 static class RepositoryPaths
 {
     /// <summary>The folder holding Notebooks.sln, found upwards from the working directory or the program.</summary>
     public static string Root { get; } = FindRoot();
-
-    public static string PeerScript => Path.Combine(Root, "benchmarks", "peers", "train_pytorch.py");
-
-    public static string AttributionPeerScript => Path.Combine(Root, "benchmarks", "peers", "attribution_pytorch.py");
 
     static string FindRoot()
     {

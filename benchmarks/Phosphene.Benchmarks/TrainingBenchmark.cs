@@ -52,18 +52,28 @@ static class TrainingBenchmark
             rows.Add((entry, sharp, python));
         }
 
-        Console.WriteLine();
-        Console.WriteLine("| model | params | epochs | threads | TorchSharp s | PyTorch s | PyTorch s / TorchSharp s | TorchSharp ex/s | PyTorch ex/s | TorchSharp test acc | PyTorch test acc |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var lines = new List<string>
+        {
+            $"Fashion-MNIST ({train.Count} train / {test.Count} test), each model's default schedule, one training run per side (minutes " +
+            $"each, so no repeats: the spread of the other tables is the guide to the noise); {PeerProcess.Conditions(threads)}; TorchSharp {typeof(torch).Assembly.GetName().Version}. Ratio PyTorch / " +
+            "TorchSharp seconds (above 1: Phosphene is faster).",
+            "",
+            "| model | params | epochs | threads | TorchSharp s | PyTorch s | PyTorch s / TorchSharp s | TorchSharp ex/s | PyTorch ex/s | TorchSharp test acc | PyTorch test acc |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        };
         foreach (var (entry, s, p) in rows)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {entry.Name} | {s.Parameters:N0} | {entry.DefaultTraining.Epochs} | {s.Threads} | {s.Seconds:F1} | {Cell(p?.Seconds, "F1")} | " +
                 $"{Cell(p is null ? null : p.Seconds / s.Seconds, "F2")} | {s.ExamplesPerSecond:F0} | {Cell(p?.ExamplesPerSecond, "F0")} | " +
                 $"{s.TestAccuracy:P2} | {Cell(p?.TestAccuracy, "P2")} |"));
         if (rows.FirstOrDefault(r => r.Entry.Name == "cnn") is { Sharp: { } cnn })
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cnn target (>= 90% test accuracy, <= 180 s): {cnn.TestAccuracy:P2} in {cnn.Seconds:F1} s -> " +
-                $"{(cnn.TestAccuracy >= 0.90 && cnn.Seconds <= 180 ? "met" : "NOT met")}"));
+        {
+            lines.Add("");
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Target for the small CNN: at least 90 % test accuracy in at most 180 s: {cnn.TestAccuracy:P2} in {cnn.Seconds:F1} s, " +
+                $"{(cnn.TestAccuracy >= 0.90 && cnn.Seconds <= 180 ? "met" : "NOT met")}."));
+        }
+        MarkdownReport.Write(options, "Model training (TorchSharp vs PyTorch)", lines);
     }
 
     static string Cell(double? value, string format) =>
@@ -74,26 +84,15 @@ static class TrainingBenchmark
         var o = entry.DefaultTraining;
         var catalog = DataCatalog.Default;
         string File(string name) => catalog.Resolve("fashion-mnist", name);
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            RepositoryPaths.PeerScript, "--model", entry.Name, "--epochs", $"{o.Epochs}", "--batch-size", $"{o.BatchSize}",
+        var r = PeerProcess.Run("train_pytorch.py",
+        [
+            "--model", entry.Name, "--epochs", $"{o.Epochs}", "--batch-size", $"{o.BatchSize}",
             "--lr", o.LearningRate.ToString("R", CultureInfo.InvariantCulture), "--schedule", o.Schedule.ToString().ToLowerInvariant(),
             "--weight-decay", o.WeightDecay.ToString("R", CultureInfo.InvariantCulture), "--seed", $"{o.Seed}",
             "--threads", $"{threads}", "--hyperparameters", PeerHyperparameters(entry.DefaultHyperparameters),
             "--train-images", File("train-images-idx3-ubyte.gz"), "--train-labels", File("train-labels-idx1-ubyte.gz"),
             "--test-images", File("t10k-images-idx3-ubyte.gz"), "--test-labels", File("t10k-labels-idx1-ubyte.gz"),
-        }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)
-            ?? throw new PhospheneException("cannot start /usr/bin/python3; install python3-torch (environment/setup.sh)");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new PhospheneException($"the PyTorch peer failed (exit {process.ExitCode}); is python3-torch installed " +
-                                         $"(environment/setup.sh)?\n{stderr.Result}");
-        using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-        var r = json.RootElement;
+        ], threads, PeerAllocator.Equal, "python3-torch");
         return new Measurement(r.GetProperty("framework").GetString()!, r.GetProperty("threads").GetInt32(),
                        r.GetProperty("parameters").GetInt64(), r.GetProperty("seconds").GetDouble(),
                        r.GetProperty("examples_per_second").GetDouble(), r.GetProperty("test_accuracy").GetDouble(),

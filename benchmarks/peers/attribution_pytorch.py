@@ -3,7 +3,7 @@
 
 Runs the same attribution algorithms as the C# methods, on the same weights (the C# checkpoint, read from
 TorchSharp's state-dict format), the same inputs and targets, the same batch size and thread count, and prints one
-JSON line: per method, the median wall and process CPU seconds per image over `--repeats` calls made after
+JSON line: per method, the median wall and process CPU seconds per image (and every call's) over `--repeats` calls made after
 `--warmup-seconds` of warm-up calls (at least one) on the same batch (the C# side's protocol), and each image's map
 sum (to check that both sides compute the same maps). Algorithms, as in src/Phosphene/Attribution/:
 
@@ -238,6 +238,8 @@ def main():
             cpu.append(time.process_time() - cpu_start)
         result["methods"][name] = {"seconds_per_image": float(np.median(wall)) / len(x),
                                    "cpu_seconds_per_image": float(np.median(cpu)) / len(x),
+                                   "seconds_per_image_all": [w / len(x) for w in wall],
+                                   "cpu_seconds_per_image_all": [c / len(x) for c in cpu],
                                    "map_sums": maps.sum((1, 2)).tolist()}
     print(json.dumps(result))
 

@@ -10,7 +10,7 @@ Workloads, the same as the C# side:
   conv        a B x 32 x 32 grid of oscillators coupled by a learnable 3x3 kernel (zero padding), T Euler steps,
               loss = mean circular variance, forward + backward to the kernel (PyTorch: NumPy has no autograd)
 Frequencies and phases come from a seeded generator (values do not matter for speed). Prints one JSON line with
-the wall time and the process CPU time (the fairer measure on a loaded machine).
+the wall and process CPU seconds of each of --repeats runs after one warm-up run.
 """
 import argparse
 import json
@@ -19,30 +19,46 @@ import time
 import numpy as np
 
 
-def mean_field(n, steps, dt, k, dtype):
+def timed(run, repeats):
+    """One warm-up call, then repeats timed calls: lists of wall and process CPU seconds."""
+    run()
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        run()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
+    return wall, cpu
+
+
+def mean_field(n, steps, dt, k, dtype, repeats):
     rng = np.random.default_rng(0)
     omega = rng.standard_cauchy(n).astype(dtype) * dtype(0.5)
     theta = rng.uniform(0, 2 * np.pi, n).astype(dtype)
     dt, k = dtype(dt), dtype(k)
-    start, cpu = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        s, c = np.sin(theta), np.cos(theta)
-        sm, cm = s.mean(), c.mean()
-        theta += dt * (omega + k * (sm * c - cm * s))
-    return time.perf_counter() - start, time.process_time() - cpu
+
+    def run():
+        t = theta.copy()
+        for _ in range(steps):
+            s, c = np.sin(t), np.cos(t)
+            sm, cm = s.mean(), c.mean()
+            t += dt * (omega + k * (sm * c - cm * s))
+    return timed(run, repeats)
 
 
-def matrix(b, n, steps, dt, k, dtype):
+def matrix(b, n, steps, dt, k, dtype, repeats):
     rng = np.random.default_rng(0)
     omega = rng.standard_normal((b, n)).astype(dtype)
     theta = rng.uniform(0, 2 * np.pi, (b, n)).astype(dtype)
     a_t = (rng.uniform(0, 1, (n, n)) / n).astype(dtype).T.copy()
     dt, k = dtype(dt), dtype(k)
-    start, cpu = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        s, c = np.sin(theta), np.cos(theta)
-        theta += dt * (omega + k * (c * (s @ a_t) - s * (c @ a_t)))
-    return time.perf_counter() - start, time.process_time() - cpu
+
+    def run():
+        t = theta.copy()
+        for _ in range(steps):
+            s, c = np.sin(t), np.cos(t)
+            t += dt * (omega + k * (c * (s @ a_t) - s * (c @ a_t)))
+    return timed(run, repeats)
 
 
 def conv(b, side, steps, dt, repeats):
@@ -52,9 +68,8 @@ def conv(b, side, steps, dt, repeats):
     omega = torch.randn(b, 1, side, side, generator=g)
     theta0 = torch.rand(b, 1, side, side, generator=g) * 2 * np.pi
     kernel = torch.full((1, 1, 3, 3), 1.0 / 8).requires_grad_()
-    times, cpus = [], []
-    for _ in range(repeats):
-        start, cpu = time.perf_counter(), time.process_time()
+
+    def run():
         theta = theta0
         for _ in range(steps):
             s, c = theta.sin(), theta.cos()
@@ -64,9 +79,7 @@ def conv(b, side, steps, dt, repeats):
         loss = (1 - r).mean()
         kernel.grad = None
         loss.backward()
-        times.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    return min(times), min(cpus)
+    return timed(run, repeats)
 
 
 def main():
@@ -83,17 +96,17 @@ def main():
     a = p.parse_args()
     dtype = np.float32 if a.dtype == "float32" else np.float64
     if a.workload == "mean-field":
-        seconds, cpu = mean_field(a.n, a.steps, a.dt, a.k, dtype)
+        seconds, cpu = mean_field(a.n, a.steps, a.dt, a.k, dtype, a.repeats)
         framework = f"NumPy {np.__version__} {a.dtype}"
     elif a.workload == "matrix":
-        seconds, cpu = matrix(a.b, a.n, a.steps, a.dt, a.k, dtype)
+        seconds, cpu = matrix(a.b, a.n, a.steps, a.dt, a.k, dtype, a.repeats)
         framework = f"NumPy {np.__version__} {a.dtype}"
     else:
         import torch
         torch.set_num_threads(a.threads)
         seconds, cpu = conv(a.b, a.n, a.steps, a.dt, a.repeats)
         framework = f"PyTorch {torch.__version__} float32"
-    print(json.dumps({"framework": framework, "seconds": seconds, "cpu_seconds": cpu}))
+    print(json.dumps({"framework": framework, "seconds_all": seconds, "cpu_seconds_all": cpu}))
 
 
 if __name__ == "__main__":

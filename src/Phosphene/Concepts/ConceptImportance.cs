@@ -155,11 +155,12 @@ public static class ConceptImportance
         return u =>
         {
             long b = u.shape[0], p = u.shape[1];
-            var rows = decomposition.Decode(u.reshape(b * p, u.shape[2]));                    // (B·P)×c
+            // Narrowed to float32 before the channel-first copy: the same values, half the bytes moved.
+            var rows = decomposition.Decode(u.reshape(b * p, u.shape[2])).to_type(ScalarType.Float32);   // (B·P)×c
             var activations = split.IsSpatial
                 ? rows.reshape(b, height, width, rows.shape[1]).permute(0, 3, 1, 2).contiguous()
                 : rows.reshape(b, rows.shape[1]);
-            return split.Logits(activations.to_type(ScalarType.Float32))[.., classIndex].to_type(ScalarType.Float64);
+            return split.Logits(activations)[.., classIndex].to_type(ScalarType.Float64);
         };
     }
 

@@ -49,6 +49,32 @@ public class ConceptImportanceTests
     }
 
     [Fact]
+    public void LogitScoreIsTheClassLogitOfTheDecodedActivationsExactly()
+    {
+        // The score narrows to float32 before its channel-first copy; that must give h of the float64 decoding,
+        // bit for bit, and the same gradient.
+        using var model = Phosphene.Models.ModelZoo.Create("cnn", seed: 3);
+        using var scope = NewDisposeScope();
+        var split = new ModelSplit(model, "features.6");
+        using var generator = new Generator().manual_seed(5);
+        var images = rand([4, 1, 28, 28], generator: generator);
+        using var nmf = new Nmf(3);
+        nmf.Fit(new CropGrid(14).Activations(split, images));
+        var (u, h, w) = ConceptImportance.SpatialCoefficients(split, nmf, images);
+        var masked = (u * rand([4, 1, 3], dtype: ScalarType.Float64, generator: generator)).requires_grad_(true);
+        var score = ConceptImportance.LogitScore(split, nmf, 2, h, w)(masked);
+        var rows = nmf.Decode(masked.reshape(-1, 3));
+        var reference = split.Logits(rows.reshape(4, h, w, rows.shape[1]).permute(0, 3, 1, 2).contiguous().to_type(ScalarType.Float32))[.., 2]
+            .to_type(ScalarType.Float64);
+        Assert.Equal(new long[] { 4 }, score.shape);
+        Assert.True(score.equal(reference).all().item<bool>(), "LogitScore differs from h of the float64 decoding");
+        var gradient = autograd.grad([score.sum()], [masked])[0];
+        var referenceGradient = autograd.grad([reference.sum()], [masked])[0];
+        Assert.True(gradient.abs().sum().item<double>() > 0, "the score has no gradient");
+        Assert.True(gradient.equal(referenceGradient).all().item<bool>(), "LogitScore's gradient differs");
+    }
+
+    [Fact]
     public void GradientInputOfALinearScoreIsTheContribution()
     {
         using var scope = NewDisposeScope();
