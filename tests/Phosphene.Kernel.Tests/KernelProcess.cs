@@ -21,8 +21,11 @@ public sealed class KernelProcess : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("phosphene-kernel-test").FullName;
     private readonly string _session = Guid.NewGuid().ToString();
 
-    /// <summary>Starts the kernel in <paramref name="workingDirectory"/> (the notebook's folder), or in the test's own.</summary>
-    public KernelProcess(string? workingDirectory = null)
+    /// <summary>
+    /// Starts the kernel in <paramref name="workingDirectory"/> (the notebook's folder), or in the test's own, with
+    /// <paramref name="environment"/> changed from this process's (a null value removes the variable).
+    /// </summary>
+    public KernelProcess(string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Wire = new WireFormat(new MessageSigner(Key));
         var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
@@ -33,14 +36,22 @@ public sealed class KernelProcess : IDisposable
         };
         var file = Path.Combine(_directory, "kernel.json");
         File.WriteAllText(file, connection.ToJsonString());
-        _process = Process.Start(new ProcessStartInfo("dotnet", [KernelBuild.KernelDll, "-f", file])
+        var start = new ProcessStartInfo("dotnet", [KernelBuild.KernelDll, "-f", file])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        })!;
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.Add(e.Data); };
         _process.BeginErrorReadLine();
+        // Native libraries print to the process's own stdout (cells' output goes through iopub); read it so a chatty
+        // library cannot fill the pipe and block the kernel.
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (NativeOutput) NativeOutput.Add(e.Data); };
+        _process.BeginOutputReadLine();
         var identity = System.Text.Encoding.UTF8.GetBytes(_session);
         _shell.Options.Identity = identity;
         _stdin.Options.Identity = identity;
@@ -73,6 +84,9 @@ public sealed class KernelProcess : IDisposable
     public WireFormat Wire { get; }
 
     public List<string> Log { get; } = [];
+
+    /// <summary>What the kernel process wrote to its own stdout (native libraries' prints), line by line.</summary>
+    public List<string> NativeOutput { get; } = [];
 
     public JupyterMessage Send(Channel channel, string type, JsonObject content)
     {
