@@ -52,7 +52,7 @@ public sealed class KernelService : IDisposable
         Console.SetIn(new InputReader(_output.RequestInput));
         // An exception nothing catches on a thread a cell started would end the process (AppDomain.UnhandledException
         // only observes it). The runtime lets one host handler mark it handled: the thread ends, the kernel lives on.
-        // A stack overflow cannot be handled at all (see README, "When a cell crashes the kernel").
+        // A stack overflow cannot be handled at all (see README, "Long sessions, replays and crashes").
         try
         {
             ExceptionHandling.SetUnhandledExceptionHandler(e =>
