@@ -68,6 +68,9 @@ public class FormatterTests
         Assert.Equal(new Dictionary<string, object> { ["width"] = 28 * 4, ["height"] = 20 * 4 }, bundle.Metadata["image/png"]);
         Assert.Contains("width=\"112\" height=\"80\"", bundle["text/html"]);
         Assert.Contains("image-rendering:pixelated", bundle["text/html"]);
+        // Never shrunk to the cell by the front end (that drops pixel columns): kept at its size, scrolled when wide.
+        Assert.Contains("max-width:none", bundle["text/html"]);
+        Assert.Contains("<div style=\"overflow-x:auto\"><img ", bundle["text/html"]);
     }
 
     [Fact]
