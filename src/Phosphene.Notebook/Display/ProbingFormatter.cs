@@ -89,7 +89,10 @@ public sealed class ProbingFormatter : IFormatterSet
         if (result.Ceiling is { } c)
             traces.Add(PlotlyChart.Line<string, double, string>(x: layers, y: layers.Select(_ => c.Median).ToArray(),
                 Name: "noise ceiling (split-half, Spearman–Brown)", LineDash: StyleParam.DrawingStyle.Dash));
-        return Axes(PlotlyChart.Combine(traces), "layer", "held-out Pearson r (median over targets)", "Neural predictivity per layer");
+        // Two quantities share the axis: the raw median r and, when there is a ceiling, r / ceiling. A fixed size keeps
+        // the chart from being squeezed by the table beside it.
+        string y = result.Ceiling is null ? "held-out Pearson r (median over targets)" : "held-out r (median over targets), or r / ceiling";
+        return Axes(PlotlyChart.Combine(traces), "layer", y, "Neural predictivity per layer").WithSize(640, 420);
     }
 
     /// <summary>Layers with raw median r, SEM, ceiling and normalised score.</summary>
