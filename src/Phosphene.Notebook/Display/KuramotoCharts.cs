@@ -103,7 +103,7 @@ public static class KuramotoCharts
         return Chart.Heatmap<double, int, int, string>(zData: z, ColorScale: StyleParam.Colorscale.Viridis)
             .Titled(title, xTitle, yTitle)
             .WithAxisProperties(y: true, ("autorange", "reversed"))
-            .WithSize(Width: 560, Height: 500);
+            .WithSize(Width: 700, Height: 560);   // wide enough for a full sentence of title beside the colour bar
     }
 
     /// <summary>
