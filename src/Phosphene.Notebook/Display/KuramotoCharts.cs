@@ -56,7 +56,8 @@ public static class KuramotoCharts
         using var scope = torch.NewDisposeScope();
         var mean = sweep.R.mean([1]);
         var series = picks.Select(k => (FormattableString.Invariant($"K = {sweep.Coupling[k]:G3}"), KuramotoFormatter.Doubles(mean[k]))).ToList();
-        return Lines(FormattableString.Invariant($"coherence r(t), mean over {sweep.R.shape[1]} networks"), "t", "r", sweep.Times, series);
+        string shown = series.Count < count ? FormattableString.Invariant($" ({series.Count} of the {count} couplings, evenly spaced)") : "";
+        return Lines(FormattableString.Invariant($"coherence r(t), mean over {sweep.R.shape[1]} networks{shown}"), "t", "r", sweep.Times, series);
     }
 
     /// <summary>Line chart of several series over a shared x.</summary>
@@ -113,8 +114,10 @@ public static class KuramotoCharts
     public static GenericChart PhaseCircle(IReadOnlyList<float> phases, IReadOnlyList<float>? frequencies, string title)
     {
         ArgumentNullException.ThrowIfNull(phases);
+        // The legend goes under the plot so the colour bar on the right cannot cover it.
         return Chart.Combine([UnitCircle(), .. Oscillators(phases, frequencies)])
             .Titled(title, "cos θ", "sin θ")
+            .WithLayoutProperties(("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = -0.15 }))
             .WithAxisProperties(y: false, ("range", new[] { -1.25, 1.25 }))
             .WithAxisProperties(y: true, ("range", new[] { -1.25, 1.25 }), ("scaleanchor", "x"))
             .WithSize(Width: 560, Height: 520);
@@ -175,12 +178,22 @@ public static class KuramotoCharts
     }
 
     // The oscillators on the circle and the order parameter r e^{iψ} as a line from the centre.
+    private static double ColourBound(IReadOnlyList<float> frequencies)
+    {
+        var magnitudes = frequencies.Select(f => Math.Abs((double)f)).Order().ToArray();
+        double bound = magnitudes.Length == 0 ? 1 : magnitudes[(int)Math.Floor(0.9 * (magnitudes.Length - 1))];
+        return bound > 0 ? Math.Round(bound, 6) : 1;
+    }
+
     private static GenericChart[] Oscillators(IReadOnlyList<float> phases, IReadOnlyList<float>? frequencies)
     {
+        // Heavy-tailed frequencies (Lorentzian) would stretch the colour scale to their extremes and leave every point
+        // grey: the scale spans ±(90th percentile of |ω|), the rarer ones saturate.
         var marker = frequencies is null
             ? Marker(("size", 7))
-            : Marker(("size", 7), ("color", Rounded(frequencies.Select(f => (double)f))), ("colorscale", "RdBu"), ("cmid", 0.0),
-                     ("colorbar", new Dictionary<string, object> { ["title"] = "ω" }));
+            : Marker(("size", 7), ("color", Rounded(frequencies.Select(f => (double)f))), ("colorscale", "RdBu"),
+                     ("cmin", -ColourBound(frequencies)), ("cmax", ColourBound(frequencies)),
+                     ("colorbar", new Dictionary<string, object> { ["title"] = "ω", ["x"] = 1.02, ["len"] = 0.75, ["y"] = 0.4 }));
         double c = phases.Average(p => Math.Cos(p)), s = phases.Average(p => Math.Sin(p));
         return
         [
