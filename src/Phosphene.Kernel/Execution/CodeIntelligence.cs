@@ -169,10 +169,15 @@ internal sealed partial class CodeIntelligence
     private Solution CreateSolution()
     {
         var options = _session.Options;
-        var compilation = _session.State.Script.GetCompilation();
-        // The session's resolved references, re-created with their XML documentation.
-        _references = compilation.References.OfType<PortableExecutableReference>()
+        // The session's resolved references, re-created with their XML documentation. Cells after the first inherit
+        // the references of the cells before instead of repeating them, so they are gathered along the whole chain:
+        // the latest cell's compilation alone lists only what it added.
+        var references = new List<PortableExecutableReference>();
+        for (var script = _session.State.Script; script is not null; script = script.Previous)
+            references.AddRange(script.GetCompilation().References.OfType<PortableExecutableReference>());
+        _references = references
             .Where(r => r.FilePath is not null)
+            .DistinctBy(r => r.FilePath)
             .Select(r => (MetadataReference)XmlDocumentation.Reference(r.FilePath!))
             .ToImmutableArray();
         _compilationOptions = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
