@@ -71,7 +71,7 @@ def execute(path, out_dir, kernel, timeout):
             client.execute(stderr=kernel_log)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         status = "failed"
-        detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        detail = first_error(notebook) or (str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__)
         detail += f" (the kernel's stderr: {logs / (path.stem + '.log')})"
     seconds = time.monotonic() - started
     cells = sum(1 for c in notebook.cells if c.cell_type == "code" and c.get("execution_count") is not None)
@@ -132,6 +132,16 @@ def provenance(notebook, provenance_cell, path, seconds):
     record["seeds"] = sorted({seed for cell in cells for seed in cell["seeds"]})
     record["wall_seconds"] = round(seconds, 1)
     return record
+
+
+def first_error(notebook):
+    """The first error output of the notebook as "cell N: Name: first line of the message", or None."""
+    for number, cell in enumerate((c for c in notebook.cells if c.cell_type == "code"), start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                message = (output.get("evalue") or "").strip().splitlines()
+                return f"cell {number}: {output.get('ename', 'error')}: {message[0] if message else ''}"
+    return None
 
 
 def gather_claims(notebook):
