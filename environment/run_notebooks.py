@@ -12,6 +12,10 @@ reproduced holds (its prose is out of date).
 While it runs it prints each cell as it starts and how long it took; the kernel's own stderr (libtorch's native
 warnings) goes to OUT/logs/NAME.log instead of the terminal.
 
+The same notebooks run on either host: the Phosphene kernel (phosphene-csharp, the default) or .NET Interactive
+(--kernel .net-csharp: dotnet_interactive.py sets it up in a temporary Jupyter folder first, with the toolkit packed
+into a local feed, so each notebook's first cell, #r "nuget: Phosphene.Interactive", loads the code of this checkout).
+
 Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout SECONDS] [--only NAMES]
                         [--shard I/N] [NAME ...]
   --only 02,forgrad,06-kuramoto-model   a subset, by number, file name or stem (comma-separated; NAME ... too)
@@ -21,9 +25,12 @@ Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout
 import argparse
 import html
 import json
+import os
 import pathlib
 import re
+import shutil
 import subprocess
+import tempfile
 from datetime import datetime
 import sys
 import time
@@ -33,6 +40,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
+
+import dotnet_interactive
 
 CLAIM_MIME = "application/vnd.phosphene.claim+json"
 PROVENANCE_MIME = "application/vnd.phosphene.provenance+json"
@@ -255,10 +264,20 @@ def main():
         print(f"shard {args.shard} of {len(sorted(args.notebooks.glob('*.ipynb')))} notebooks is empty", file=sys.stderr)
         return 0
 
+    if args.kernel == dotnet_interactive.KERNEL:
+        jupyter_dir = pathlib.Path(tempfile.mkdtemp(prefix="phosphene-dotnet-interactive-"))
+        print(f"setting up .NET Interactive ({dotnet_interactive.KERNEL}) in {jupyter_dir} ...", flush=True)
+        dotnet_interactive.install(jupyter_dir)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), os.environ.get("JUPYTER_PATH")]))
+
     rows = []
-    for path in paths:
-        print(f"running {path.name} ...", flush=True)
-        rows.append((path.name, *execute(path, args.out, args.kernel, args.timeout)))
+    try:
+        for path in paths:
+            print(f"running {path.name} ...", flush=True)
+            rows.append((path.name, *execute(path, args.out, args.kernel, args.timeout)))
+    finally:
+        if args.kernel == dotnet_interactive.KERNEL:
+            shutil.rmtree(jupyter_dir, ignore_errors=True)
 
     write_record(args.out, rows)
     width = max(len(r[0]) for r in rows)

@@ -96,7 +96,7 @@ internal sealed class KernelIntrospection(MagicRegistry magics, CodeIntelligence
     /// </summary>
     public string? PagerText(string code)
     {
-        var trimmed = code.Trim();
+        var trimmed = DirectiveSpelling.Rewrite(code, magics).Trim();
         if (trimmed.Contains('\n') || trimmed.Length < 2)
             return null;
         if (trimmed.StartsWith('%'))

@@ -218,36 +218,13 @@ public sealed class ScriptSession
             typeof(Phosphene.Notebook.Magics.Magic), typeof(Plotly.NET.GenericChart), typeof(Plotly.NET.CSharp.Chart),
             typeof(Microsoft.FSharp.Core.FSharpOption<>), typeof(DynamicObj.DynamicObj), typeof(Microsoft.Data.Analysis.DataFrame),
         };
-        var assemblies = anchors.Select(t => t.Assembly).ToList();
-        var core = TryLoad("Phosphene");
-        if (core is not null)
-            assemblies.Add(core);
-        var imports = new List<string>
-        {
-            "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Text", "System.Threading",
-            "System.Threading.Tasks", "System.Diagnostics", "TorchSharp", "TorchSharp.torch",
-            "Phosphene.Notebook.Display", "Phosphene.Notebook.Magics", "Phosphene.Notebook.Claims", "Plotly.NET.CSharp", "Microsoft.Data.Analysis",
-        };
-        if (core is not null)
-            imports.AddRange(core.GetExportedTypes().Select(t => t.Namespace).OfType<string>().Distinct().Order());
+        var assemblies = anchors.Select(t => t.Assembly).Append(typeof(PhospheneCache).Assembly).Distinct();
         return ScriptOptions.Default
-            .WithReferences(assemblies.Distinct())
-            .WithImports(imports)
+            .WithReferences(assemblies)
+            .WithImports(Phosphene.Notebook.NotebookNamespaces.Imported)
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithEmitDebugInformation(true)
             .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithAllowUnsafe(false);
-    }
-
-    private static Assembly? TryLoad(string name)
-    {
-        try
-        {
-            return Assembly.Load(name);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
     }
 }

@@ -28,6 +28,17 @@ public static class NotebookFormatter
     private static readonly Dictionary<(Type Type, string MimeType), Func<object, IReadOnlyDictionary<string, object>?>> MetadataProviders = [];
     private static bool _initialized;
 
+    /// <summary>The types with a registered formatter, each once: hosts that choose MIME types per type (.NET Interactive) ask for these.</summary>
+    public static IReadOnlyList<Type> FormattedTypes
+    {
+        get
+        {
+            EnsureInitialized();
+            lock (Lock)
+                return Registrations.Select(r => r.Type).Distinct().ToList();
+        }
+    }
+
     /// <summary>Formats <paramref name="value"/> into every MIME type registered for it, text/plain included.</summary>
     public static MimeBundle Format(object? value)
     {

@@ -30,7 +30,7 @@ public interface IMixedCellHost<TResult>
 }
 
 /// <summary>
-/// Runs a cell split by <see cref="MagicCell.Split"/>: the pieces in order, C# through the host and magic lines
+/// Runs a cell split by <see cref="MagicCell.Split"/> (after <see cref="DirectiveSpelling"/>): the pieces in order, C# through the host and magic lines
 /// through the registry; earlier magics' results are displayed as they come, the last piece's value is the cell's.
 /// The first failing piece stops the cell: a <see cref="MagicException"/> reads <c>MagicError: %name: message</c>
 /// with the cell and line, C# that a magic ran reports as the user's code, and a magic line inside a C# block is
@@ -44,6 +44,7 @@ public static class MixedCellRunner
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(host);
+        code = DirectiveSpelling.Rewrite(code, registry);
         var segments = MagicCell.Split(code);
         if (segments.All(s => s.Kind == CellSegmentKind.Code))
             return host.RunCode(code);

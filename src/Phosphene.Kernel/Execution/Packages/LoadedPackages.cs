@@ -26,6 +26,12 @@ public sealed class LoadedPackages
 
     private sealed record LoadedAssembly(Version Version, string? Path, string Source);
 
+    /// <summary>
+    /// The packages of the toolkit itself, built into this kernel: <c>#r "nuget: Phosphene.Interactive"</c> (how .NET
+    /// Interactive loads Phosphene, so the first cell of a notebook for both hosts) says so and restores nothing.
+    /// </summary>
+    public static IReadOnlySet<string> BuiltIn { get; } = new HashSet<string>(["Phosphene", "Phosphene.Notebook", "Phosphene.Interactive"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Creates the registry; restores run with <paramref name="restore"/>.</summary>
     public LoadedPackages(PackageRestore restore) => _restore = restore;
 
@@ -53,6 +59,14 @@ public sealed class LoadedPackages
             var pending = new List<PackageRequest>();
             foreach (var request in requests.DistinctBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
             {
+                if (BuiltIn.Contains(request.Name))
+                {
+                    progress.WriteLine($"Phosphene is built into this kernel: #r \"nuget: {request.Name}\" loads nothing here (it is how .NET Interactive loads Phosphene).");
+                    // One reference (Roslyn takes one per #r): the notebook layer, which every session references already.
+                    var notebook = typeof(Phosphene.Notebook.NotebookNamespaces).Assembly.Location;
+                    _references[request.Name] = [MetadataReference.CreateFromFile(notebook, documentation: XmlDocumentation.For(notebook))];
+                    continue;
+                }
                 if (!_packages.TryGetValue(request.Name, out var loaded))
                 {
                     pending.Add(request);

@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Phosphene.Native;
+
 namespace Phosphene;
 
 /// <summary>
 /// The process-wide settings of the native libraries under TorchSharp, applied once, before Phosphene's first tensor
-/// work: the glibc heap thresholds libtorch's allocations need, and the oneDNN instruction-set cap that keeps
+/// work: a loadable TorchSharp native library (<see cref="TorchSharpNativeLibrary"/>), the glibc heap thresholds libtorch's allocations need, and the oneDNN instruction-set cap that keeps
 /// convolutions off oneDNN's AVX-512 kernels, whose input gradients are wrong in libtorch 2.10.
 /// </summary>
 /// <remarks>
@@ -62,6 +64,15 @@ public static class NativeRuntime
     static bool Apply()
     {
         if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            // Hosts that restore TorchSharp themselves get the copy of its native library they can load; a failure is
+            // kept by TorchSharpNativeLibrary and reported to whoever asks (the .NET Interactive extension does).
+            TorchSharpNativeLibrary.EnsureLoadable();
+        }
+        catch (PhospheneException)
+        {
+        }
         try
         {
             if (NativeVariable(OneDnnIsaVariable) is null && NativeVariable(LegacyOneDnnIsaVariable) is null)
