@@ -17,7 +17,7 @@
 # same thread count and the same oneDNN instruction-set cap (ONEDNN_MAX_CPU_ISA, AVX2 unless set: NativeRuntime's cap,
 # so PyTorch's convolutions take the same oneDNN path as ours). The attribution benchmark also runs its peer with
 # glibc's default allocator and reports both.
-# .NET Interactive comes from the tool manifest benchmarks/dotnet-tools.json (`dotnet tool restore`); when it cannot
+# .NET Interactive comes from the repository's tool manifest dotnet-tools.json (`dotnet tool restore`); when it cannot
 # be installed, its row is skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,8 +122,8 @@ kernels() {
   local names=python3,phosphene-csharp
   local version dll
   version=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["microsoft.dotnet-interactive"]["version"])' \
-    benchmarks/dotnet-tools.json)
-  if (cd benchmarks && dotnet tool restore >>"$log" 2>&1); then
+    dotnet-tools.json)
+  if dotnet tool restore >>"$log" 2>&1; then
     dll=$(ls "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/microsoft.dotnet-interactive/"$version"/tools/*/any/Microsoft.DotNet.Interactive.App.dll 2>/dev/null | head -1)
   fi
   if [[ -n "${dll:-}" ]]; then
@@ -136,7 +136,7 @@ JSON
     names=$names,.net-csharp
   else
     echo "run-all: .NET Interactive $version could not be installed from the tool manifest (dotnet tool restore); its row is skipped" | tee -a "$log"
-    printf '_.NET Interactive %s could not be installed here (`dotnet tool restore` in benchmarks/ failed), so its row is missing._\n\n' "$version" >>"$report"
+    printf '_.NET Interactive %s could not be installed here (`dotnet tool restore` failed), so its row is missing._\n\n' "$version" >>"$report"
   fi
   JUPYTER_PATH="$work/jupyter/share/jupyter" /usr/bin/python3 benchmarks/kernel_latency.py --kernels "$names" \
     --runs "$1" --cells "$2" --launches "$3" --markdown "$report"

@@ -36,6 +36,7 @@ import sys
 import time
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
@@ -68,6 +69,9 @@ def execute(path, out_dir, kernel, timeout):
         if cell.cell_type == "code" and "cell" in clock:
             print(f"  ({time.monotonic() - clock.pop('cell'):.1f} s)", flush=True)
 
+    # The executed copy names the kernel that ran it (the source names the Phosphene kernel), so it reopens on that host.
+    spec = KernelSpecManager().get_kernel_spec(kernel)
+    notebook.metadata["kernelspec"] = {"name": kernel, "display_name": spec.display_name, "language": spec.language}
     client = NotebookClient(notebook, kernel_name=kernel, timeout=timeout, record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}},
                             on_cell_start=cell_started, on_cell_executed=cell_executed)
@@ -269,6 +273,13 @@ def main():
         print(f"setting up .NET Interactive ({dotnet_interactive.KERNEL}) in {jupyter_dir} ...", flush=True)
         dotnet_interactive.install(jupyter_dir)
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), os.environ.get("JUPYTER_PATH")]))
+
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(f"no Jupyter kernel named '{args.kernel}': environment/run-series.sh installs phosphene-csharp, and "
+              f"--kernel {dotnet_interactive.KERNEL} sets .NET Interactive up itself", file=sys.stderr)
+        return 2
 
     rows = []
     try:

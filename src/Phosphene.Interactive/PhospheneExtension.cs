@@ -28,6 +28,10 @@ public static class PhospheneExtension
         void clear_output(bool wait = false) { }
         """;
 
+    // Runs before the next cell, once the package's other extensions have loaded: Microsoft.Data.Analysis's replaces
+    // the DataFrame view with its own, and the notebook should look the same on both hosts.
+    private const string AfterExtensions = "Phosphene.Notebook.Display.NotebookFormatter.RegisterAgain();";
+
     /// <summary>
     /// A progress bar for the running cell, updated in place (the Phosphene kernel's <c>progress(label, total)</c>);
     /// cells call it as <c>progress(…)</c>.
@@ -84,7 +88,7 @@ public static class PhospheneExtension
         });
         // Deferred: it runs before the next submission. Submitted now, from inside the extension script's own
         // submission, its script state would be replaced by that submission's when it completes.
-        csharp.DeferCommand(new SubmitCode(NotebookNamespaces.UsingDirectives + "\n" + CellGlobals, csharp.Name));
+        csharp.DeferCommand(new SubmitCode(NotebookNamespaces.UsingDirectives + "\n" + CellGlobals + "\n" + AfterExtensions, csharp.Name));
 
         var version = typeof(PhospheneExtension).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
         context?.DisplayAs(

@@ -73,10 +73,44 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
         }
     }
 
-    private async Task Run(string output, params string[] notebooks)
+    /// <summary>
+    /// On the second host, .NET Interactive (set up by the runner from the tool manifest and a feed packed from this
+    /// checkout), a subset that exercises every magic and the formatters: 00 (built-in magics, tensors, tables, a
+    /// Plotly chart), 01 (%attribute), 04 (%craft), 06 (%kuramoto), 09 (%probe). Their claims hold there, and the
+    /// values are the ones the Phosphene kernel computes.
+    /// </summary>
+    [Fact]
+    public async Task TheSeriesRunsOnDotNetInteractiveWithTheClaimValuesOfThePhospheneKernel()
     {
+        string[] subset = ["00-tour.ipynb", "01-attribution-methods.ipynb", "04-craft-concepts.ipynb", "06-kuramoto-model.ipynb", "09-probing-layers.ipynb"];
+        string[] compared = ["01-attribution-methods.ipynb", "06-kuramoto-model.ipynb", "09-probing-layers.ipynb"];
+        var interactive = Directory.CreateTempSubdirectory("phosphene-series").FullName;
+        var ours = Directory.CreateTempSubdirectory("phosphene-series").FullName;
+        try
+        {
+            await Run(interactive, ["--kernel", ".net-csharp", .. subset]);
+            await Run(ours, compared);
+            var there = JsonNode.Parse(File.ReadAllText(Path.Combine(interactive, "claims.json")))!.AsArray();
+            var here = JsonNode.Parse(File.ReadAllText(Path.Combine(ours, "claims.json")))!.AsArray();
+            Assert.All(there, c => Assert.Equal("holds", (string?)c!["status"]));
+            Assert.Equal(subset.Skip(1).Select(Path.GetFileNameWithoutExtension), there.Select(c => (string?)c!["notebook"]).Distinct());
+            var thereCompared = there.Where(c => compared.Contains((string?)c!["notebook"] + ".ipynb"));
+            Assert.Equal(here.Select(c => ((string?)c!["claim"], (double?)c["value"])), thereCompared.Select(c => ((string?)c!["claim"], (double?)c["value"])));
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(interactive, "00-tour.ipynb")))!;
+            Assert.Equal(".net-csharp", (string?)executed["metadata"]!["kernelspec"]!["name"]);
+        }
+        finally
+        {
+            Directory.Delete(interactive, recursive: true);
+            Directory.Delete(ours, recursive: true);
+        }
+    }
+
+    private async Task Run(string output, params string[] arguments)
+    {
+        var notebooks = arguments.Where(a => a.EndsWith(".ipynb", StringComparison.Ordinal)).ToList();
         var info = new ProcessStartInfo("/usr/bin/python3",
-            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--out", output, .. notebooks])
+            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--out", output, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -23,7 +23,7 @@ public interface IFormatterSet
 public static class NotebookFormatter
 {
     private static readonly object Lock = new();
-    private static readonly HashSet<Type> RegisteredSets = [];
+    private static readonly Dictionary<Type, IFormatterSet> RegisteredSets = [];
     private static readonly List<(Type Type, string MimeType)> Registrations = [];
     private static readonly Dictionary<(Type Type, string MimeType), Func<object, IReadOnlyDictionary<string, object>?>> MetadataProviders = [];
     private static bool _initialized;
@@ -110,10 +110,25 @@ public static class NotebookFormatter
         ArgumentNullException.ThrowIfNull(set);
         lock (Lock)
         {
-            if (!RegisteredSets.Add(set.GetType()))
+            if (!RegisteredSets.TryAdd(set.GetType(), set))
                 return;
         }
         set.Register();
+    }
+
+    /// <summary>
+    /// Registers every set again, so that its formatters win over those another library registered since for the same
+    /// types (in .NET Interactive, Microsoft.Data.Analysis's extension loads after Phosphene's and replaces the
+    /// DataFrame view).
+    /// </summary>
+    public static void RegisterAgain()
+    {
+        EnsureInitialized();
+        List<IFormatterSet> sets;
+        lock (Lock)
+            sets = [.. RegisteredSets.Values];
+        foreach (var set in sets)
+            set.Register();
     }
 
     /// <summary>The MIME types <paramref name="type"/> is formatted into besides text/plain.</summary>

@@ -27,6 +27,12 @@ public static class TorchSharpNativeLibrary
     /// <exception cref="PhospheneException">The fix is needed and could not be applied (the message says why and what to do).</exception>
     public static string EnsureLoadable() => Outcome.Value;
 
+    /// <summary>True on Linux when the system libstdc++ lacks the GLIBCXX version TorchSharp's native library needs.</summary>
+    public static bool SystemNeedsFix()
+        => OperatingSystem.IsLinux() && SystemLibStdCxx() is { } system && !ElfVersionNeeds.Defines(File.ReadAllBytes(system), ElfVersionNeeds.TorchSharpVersionNeed);
+
+    static string? SystemLibStdCxx() => ElfVersionNeeds.FindSystemLibrary("libstdc++.so.6");
+
     static string Prepare()
     {
         if (!OperatingSystem.IsLinux())
@@ -38,9 +44,11 @@ public static class TorchSharpNativeLibrary
         var bytes = File.ReadAllBytes(original);
         if (ElfVersionNeeds.Weaken(bytes, ElfVersionNeeds.TorchSharpVersionNeed) != ElfVersionNeedOutcome.Patched)
             return $"{original} loads as it is";
-        var system = ElfVersionNeeds.FindSystemLibrary("libstdc++.so.6");
-        if (system is null || ElfVersionNeeds.Defines(File.ReadAllBytes(system), ElfVersionNeeds.TorchSharpVersionNeed))
-            return $"{system ?? "the system libstdc++"} defines {ElfVersionNeeds.TorchSharpVersionNeed}: nothing to do";
+        var system = SystemLibStdCxx();
+        if (system is null)
+            return "no system libstdc++ found: left to TorchSharp's own loader";
+        if (ElfVersionNeeds.Defines(File.ReadAllBytes(system), ElfVersionNeeds.TorchSharpVersionNeed))
+            return $"{system} defines {ElfVersionNeeds.TorchSharpVersionNeed}: nothing to do";
 
         var libtorch = FindLibTorchFolder(original)
             ?? throw new PhospheneException($"TorchSharp's {LibraryFile} needs {ElfVersionNeeds.TorchSharpVersionNeed}, which {system} lacks, and libtorch's libraries (libtorch_cpu.so) were not found beside it or in the NuGet packages folder: reference the package 'TorchSharp-cpu' (or 'libtorch-cpu-linux-x64') so it is restored.");
