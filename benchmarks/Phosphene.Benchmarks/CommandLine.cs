@@ -9,9 +9,9 @@ namespace Phosphene.Benchmarks;
 sealed class CommandLine
 {
     static readonly string[] Flags = ["no-peer"];
-    readonly Dictionary<string, string?> values;
+    readonly Dictionary<string, string?> _values;
 
-    CommandLine(Dictionary<string, string?> values) => this.values = values;
+    CommandLine(Dictionary<string, string?> values) => this._values = values;
 
     public static CommandLine Parse(string[] args, IReadOnlyCollection<string> known)
     {
@@ -30,12 +30,12 @@ sealed class CommandLine
         return new CommandLine(values);
     }
 
-    public bool Has(string name) => values.ContainsKey(name);
+    public bool Has(string name) => _values.ContainsKey(name);
 
-    public string Get(string name, string fallback) => values.TryGetValue(name, out var v) && v is not null ? v : fallback;
+    public string Get(string name, string fallback) => _values.TryGetValue(name, out var v) && v is not null ? v : fallback;
 
     public int GetInt(string name, int fallback) =>
-        !values.TryGetValue(name, out var v) || v is null ? fallback
+        !_values.TryGetValue(name, out var v) || v is null ? fallback
         : int.TryParse(v, out int n) && n > 0 ? n
         : throw new PhospheneException($"option '--{name}' needs a positive integer, got '{v}'");
 }

@@ -8,29 +8,29 @@ namespace Phosphene.Benchmarks;
 /// </summary>
 sealed class Spread
 {
-    readonly double[] sorted;
+    readonly double[] _sorted;
 
     public Spread(IEnumerable<double> values)
     {
-        sorted = values.Order().ToArray();
-        if (sorted.Length == 0) throw new ArgumentException("no measurements", nameof(values));
+        _sorted = values.Order().ToArray();
+        if (_sorted.Length == 0) throw new ArgumentException("no measurements", nameof(values));
     }
 
-    public int Count => sorted.Length;
+    public int Count => _sorted.Length;
 
-    public double Median => sorted.Length % 2 == 1
-        ? sorted[sorted.Length / 2]
-        : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    public double Median => _sorted.Length % 2 == 1
+        ? _sorted[_sorted.Length / 2]
+        : (_sorted[_sorted.Length / 2 - 1] + _sorted[_sorted.Length / 2]) / 2;
 
-    public double Min => sorted[0];
+    public double Min => _sorted[0];
 
-    public double Max => sorted[^1];
+    public double Max => _sorted[^1];
 
     /// <summary>The spread scaled by <paramref name="factor"/> (e.g. per image, or to milliseconds).</summary>
-    public Spread Times(double factor) => new(sorted.Select(v => v * factor));
+    public Spread Times(double factor) => new(_sorted.Select(v => v * factor));
 
     /// <summary><c>median (min–max)</c>, or the value alone for a single measurement.</summary>
-    public string Format(string format) => sorted.Length == 1
+    public string Format(string format) => _sorted.Length == 1
         ? Median.ToString(format, CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{Median.ToString(format, CultureInfo.InvariantCulture)} ({Min.ToString(format, CultureInfo.InvariantCulture)}–{Max.ToString(format, CultureInfo.InvariantCulture)})");
 

@@ -45,6 +45,7 @@ public sealed class CellGlobals : IDisplayTarget
 
     /// <summary>Used by the kernel to bind magic results to variables; not for user code (hidden from completion).</summary>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "The __ prefix keeps it out of the users' way.")]
     public object? __TakeBinding()
     {
         var value = PendingBinding;

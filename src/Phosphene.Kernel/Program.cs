@@ -2,7 +2,7 @@ using Phosphene.Kernel;
 using Phosphene.Kernel.Install;
 using Phosphene.Kernel.Protocol;
 
-const string Usage = """
+const string usage = """
     usage: phosphene-kernel install [--user | --prefix PATH]   write the kernelspec 'phosphene-csharp'
            phosphene-kernel -f CONNECTION_FILE                 run the kernel (Jupyter starts it this way)
     """;
@@ -21,7 +21,7 @@ if (args.Length >= 1 && args[0] == "install")
             case "--user": user = true; break;
             case "--prefix" when i + 1 < args.Length: prefix = args[++i]; break;
             default:
-                log.WriteLine($"unknown install option '{args[i]}'.\n{Usage}");
+                log.WriteLine($"unknown install option '{args[i]}'.\n{usage}");
                 return 2;
         }
     }
@@ -42,7 +42,7 @@ string? connectionFile = args.Length switch
 };
 if (connectionFile is null)
 {
-    log.WriteLine(Usage);
+    log.WriteLine(usage);
     return 2;
 }
 

@@ -15,13 +15,13 @@ namespace Phosphene;
 /// </remarks>
 public sealed class GlobalRandomScope : IDisposable
 {
-    static readonly object gate = new();
-    readonly Tensor savedState;
-    bool disposed;
+    static readonly object Gate = new();
+    readonly Tensor _savedState;
+    bool _disposed;
 
     GlobalRandomScope(long seed)
     {
-        savedState = get_rng_state().DetachFromDisposeScope();
+        _savedState = get_rng_state().DetachFromDisposeScope();
         manual_seed(seed);
     }
 
@@ -31,7 +31,7 @@ public sealed class GlobalRandomScope : IDisposable
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
     public static GlobalRandomScope Seed(long seed, CancellationToken cancellation = default)
     {
-        while (!Monitor.TryEnter(gate, TimeSpan.FromMilliseconds(100)))
+        while (!Monitor.TryEnter(Gate, TimeSpan.FromMilliseconds(100)))
             cancellation.ThrowIfCancellationRequested();
         try
         {
@@ -39,7 +39,7 @@ public sealed class GlobalRandomScope : IDisposable
         }
         catch
         {
-            Monitor.Exit(gate);
+            Monitor.Exit(Gate);
             throw;
         }
     }
@@ -47,16 +47,16 @@ public sealed class GlobalRandomScope : IDisposable
     /// <summary>Restores the global generator's state from before the scope and releases it to other threads.</summary>
     public void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
+        if (_disposed) return;
+        _disposed = true;
         try
         {
-            set_rng_state(savedState);
-            savedState.Dispose();
+            set_rng_state(_savedState);
+            _savedState.Dispose();
         }
         finally
         {
-            Monitor.Exit(gate);
+            Monitor.Exit(Gate);
         }
     }
 }

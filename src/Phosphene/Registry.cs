@@ -10,8 +10,8 @@ namespace Phosphene;
 /// <typeparam name="T">The family of algorithms.</typeparam>
 public sealed class Registry<TSettings, T> where T : IRegistered
 {
-    readonly Func<TSettings, T>[] factories;
-    readonly T[] defaults;
+    readonly Func<TSettings, T>[] _factories;
+    readonly T[] _defaults;
 
     /// <summary>Creates the registry; each factory is called once with <paramref name="defaultSettings"/> to read its facts.</summary>
     /// <param name="kind">What an entry is, in messages: <c>method</c>, <c>metric</c>, <c>probe</c>, <c>decomposition</c>.</param>
@@ -20,9 +20,9 @@ public sealed class Registry<TSettings, T> where T : IRegistered
     public Registry(string kind, TSettings defaultSettings, params Func<TSettings, T>[] factories)
     {
         Kind = kind;
-        this.factories = factories;
-        defaults = factories.Select(create => create(defaultSettings)).ToArray();
-        Names = defaults.Select(d => d.Name).ToArray();
+        this._factories = factories;
+        _defaults = factories.Select(create => create(defaultSettings)).ToArray();
+        Names = _defaults.Select(d => d.Name).ToArray();
     }
 
     /// <summary>What an entry is, e.g. <c>metric</c>.</summary>
@@ -32,23 +32,23 @@ public sealed class Registry<TSettings, T> where T : IRegistered
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>One instance of every entry with the default settings, in listing order: the source of every fact listed.</summary>
-    public IReadOnlyList<T> Defaults => defaults;
+    public IReadOnlyList<T> Defaults => _defaults;
 
     /// <summary>The default instance of the entry called <paramref name="name"/> (shared: read it, do not run it).</summary>
     /// <exception cref="PhospheneException">Unknown name; the message suggests the closest one and lists them all.</exception>
-    public T Find(string name) => defaults[IndexOf(name)];
+    public T Find(string name) => _defaults[IndexOf(name)];
 
     /// <summary>A new instance of the entry called <paramref name="name"/>, made with <paramref name="settings"/>.</summary>
     /// <exception cref="PhospheneException">Unknown name; the message suggests the closest one and lists them all.</exception>
-    public T Create(string name, TSettings settings) => factories[IndexOf(name)](settings);
+    public T Create(string name, TSettings settings) => _factories[IndexOf(name)](settings);
 
     /// <summary>Whether <paramref name="name"/> is registered (case-insensitive, surrounding spaces ignored).</summary>
-    public bool Contains(string name) => Array.FindIndex(defaults, d => Matches(d.Name, name)) >= 0;
+    public bool Contains(string name) => Array.FindIndex(_defaults, d => Matches(d.Name, name)) >= 0;
 
     int IndexOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        int index = Array.FindIndex(defaults, d => Matches(d.Name, name));
+        int index = Array.FindIndex(_defaults, d => Matches(d.Name, name));
         if (index >= 0) return index;
         throw new PhospheneException(
             $"unknown {Kind} '{name}'{Suggestions.DidYouMean(name, Names)} ({Kind}s: {string.Join(", ", Names)})");

@@ -159,17 +159,17 @@ public class KernelRoundTripTests : IClassFixture<KernelFixture>
     [Fact]
     public void FloodOfPrintedLinesArrivesWholeInFewMessages()
     {
-        const int Lines = 200_000;
-        var (reply, outputs) = _kernel.Execute($"for (int i = 0; i < {Lines}; i++) Console.WriteLine(i);");
+        const int lineCount = 200_000;
+        var (reply, outputs) = _kernel.Execute($"for (int i = 0; i < {lineCount}; i++) Console.WriteLine(i);");
         Assert.Equal("ok", (string?)reply.Content["status"]);
         var streams = outputs.Where(m => m.MessageType == "stream").ToList();
         var lines = string.Concat(streams.Select(m => (string?)m.Content["text"])).Split('\n');
-        Assert.Equal(Lines + 1, lines.Length);
+        Assert.Equal(lineCount + 1, lines.Length);
         Assert.Equal("", lines[^1]);
-        for (int i = 0; i < Lines; i++)
+        for (int i = 0; i < lineCount; i++)
             Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i]);
         // Batched as ipykernel does (by size or a short interval), not one message per line.
-        Assert.InRange(streams.Count, 1, Lines / 100);
+        Assert.InRange(streams.Count, 1, lineCount / 100);
     }
 
     [Fact]

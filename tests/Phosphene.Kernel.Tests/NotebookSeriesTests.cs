@@ -10,9 +10,9 @@ namespace Phosphene.Kernel.Tests;
 /// </summary>
 public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKernelSpec>
 {
-    readonly TemporaryKernelSpec spec;
+    readonly TemporaryKernelSpec _spec;
 
-    public NotebookSeriesTests(TemporaryKernelSpec spec) => this.spec = spec;
+    public NotebookSeriesTests(TemporaryKernelSpec spec) => this._spec = spec;
 
     public static TheoryData<string> Notebooks()
     {
@@ -115,7 +115,7 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.Environment["JUPYTER_PATH"] = spec.JupyterPath;
+        info.Environment["JUPYTER_PATH"] = _spec.JupyterPath;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -128,12 +128,12 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
     /// <summary>The kernelspec installed into a temporary prefix that only these runs see (through JUPYTER_PATH).</summary>
     public sealed class TemporaryKernelSpec : IDisposable
     {
-        readonly string prefix = Directory.CreateTempSubdirectory("phosphene-kernelspec").FullName;
-        public string JupyterPath => Path.Combine(prefix, "share", "jupyter");
+        readonly string _prefix = Directory.CreateTempSubdirectory("phosphene-kernelspec").FullName;
+        public string JupyterPath => Path.Combine(_prefix, "share", "jupyter");
 
         public TemporaryKernelSpec()
         {
-            using var install = Process.Start(new ProcessStartInfo("dotnet", [KernelBuild.KernelDll, "install", "--prefix", prefix])
+            using var install = Process.Start(new ProcessStartInfo("dotnet", [KernelBuild.KernelDll, "install", "--prefix", _prefix])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -143,6 +143,6 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             if (install.ExitCode != 0) throw new InvalidOperationException($"kernelspec install failed: {log}");
         }
 
-        public void Dispose() => Directory.Delete(prefix, recursive: true);
+        public void Dispose() => Directory.Delete(_prefix, recursive: true);
     }
 }

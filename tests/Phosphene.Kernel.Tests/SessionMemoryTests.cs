@@ -32,7 +32,7 @@ public class SessionMemoryTests(ITestOutputHelper output)
     [Fact]
     public async Task CellsAndCompletionKeepLessThanABoundedAmountPerCell()
     {
-        const int Cells = 200;
+        const int cellCount = 200;
         var session = new ScriptSession(new NoDisplay());
         var intelligence = new CodeIntelligence(session);
         Assert.True(session.Run("1", 1, default).Succeeded);
@@ -43,12 +43,12 @@ public class SessionMemoryTests(ITestOutputHelper output)
         Assert.Contains("a38", intelligence.Complete("a3", 2).Matches);
 
         var start = ManagedHeap();
-        for (int i = 40; i < 40 + Cells; i++)
+        for (int i = 40; i < 40 + cellCount; i++)
             Assert.True(session.Run(Cell(i), i + 2, default).Succeeded);
-        var cells = (ManagedHeap() - start) / (double)Cells;
+        var cells = (ManagedHeap() - start) / (double)cellCount;
         // The completion workspace mirrors every cell as a submission project, built when a completion needs it.
-        Assert.Contains($"a{38 + Cells}", intelligence.Complete("a2", 2).Matches);
-        var withWorkspace = (ManagedHeap() - start) / (double)Cells;
+        Assert.Contains($"a{38 + cellCount}", intelligence.Complete("a2", 2).Matches);
+        var withWorkspace = (ManagedHeap() - start) / (double)cellCount;
         output.WriteLine($"kept per cell: {cells / 1024:F1} KB by the session, {withWorkspace / 1024:F1} KB with the completion workspace");
 
         Assert.True(cells < 120 * 1024, $"each cell keeps {cells / 1024:F0} KB of managed heap (bound 120 KB)");

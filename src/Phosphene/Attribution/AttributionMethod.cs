@@ -17,25 +17,25 @@ namespace Phosphene.Attribution;
 /// </remarks>
 public abstract class AttributionMethod : IRegistered
 {
-    int batchSize = 64;
-    long seed;
-    OutputHead head = OutputHead.Logit;
-    MapNormalization normalization = MapNormalization.None;
+    int _batchSize = 64;
+    long _seed;
+    OutputHead _head = OutputHead.Logit;
+    MapNormalization _normalization = MapNormalization.None;
 
     /// <summary>The method's registry name, e.g. <c>integrated-gradients</c>.</summary>
     public abstract string Name { get; }
 
     /// <summary>Largest number of inputs in one forward (and backward) pass; default 64, sized for a 2-core CPU.</summary>
-    public int BatchSize { get => batchSize; init => batchSize = value; }
+    public int BatchSize { get => _batchSize; init => _batchSize = value; }
 
     /// <summary>Seed of every random choice (noise, masks, samples); default 0.</summary>
-    public long Seed { get => seed; init => seed = value; }
+    public long Seed { get => _seed; init => _seed = value; }
 
     /// <summary>The explained scalar: the target class's logit by default, or its softmax, log-softmax or any head.</summary>
-    public OutputHead Head { get => head; init => head = value; }
+    public OutputHead Head { get => _head; init => _head = value; }
 
     /// <summary>Rescaling of each returned map; default <see cref="MapNormalization.None"/> (raw values).</summary>
-    public MapNormalization Normalization { get => normalization; init => normalization = value; }
+    public MapNormalization Normalization { get => _normalization; init => _normalization = value; }
 
     /// <summary>The shared settings of this method: batch size, seed, head, normalisation (and layer, for CAMs).</summary>
     public virtual MethodSettings Settings =>
@@ -53,10 +53,10 @@ public abstract class AttributionMethod : IRegistered
     /// <summary>Sets the shared settings on a fresh copy (see <see cref="With"/>); derived types apply theirs and drop caches.</summary>
     protected virtual void Apply(MethodSettings settings)
     {
-        batchSize = settings.BatchSize;
-        seed = settings.Seed;
-        head = settings.Head;
-        normalization = settings.Normalization;
+        _batchSize = settings.BatchSize;
+        _seed = settings.Seed;
+        _head = settings.Head;
+        _normalization = settings.Normalization;
     }
 
     /// <summary>White-box (needs gradients) or black-box (only evaluates the model).</summary>

@@ -9,18 +9,18 @@ namespace Phosphene.Attribution;
 /// </summary>
 public sealed class AttributionRun
 {
-    readonly AttributionMethod method;
-    readonly IProgress<AttributionProgress>? progress;
-    long done, total;
-    long targetMin, targetMax;
-    bool outputsChecked;
+    readonly AttributionMethod _method;
+    readonly IProgress<AttributionProgress>? _progress;
+    long _done, _total;
+    long _targetMin, _targetMax;
+    bool _outputsChecked;
 
     internal AttributionRun(AttributionMethod method, nn.Module<Tensor, Tensor> model, IProgress<AttributionProgress>? progress,
                             CancellationToken cancellation)
     {
-        this.method = method;
+        this._method = method;
         Model = model;
-        this.progress = progress;
+        this._progress = progress;
         Cancellation = cancellation;
     }
 
@@ -28,20 +28,20 @@ public sealed class AttributionRun
     public nn.Module<Tensor, Tensor> Model { get; }
 
     /// <summary>The method's <see cref="AttributionMethod.BatchSize"/>.</summary>
-    public int BatchSize => method.BatchSize;
+    public int BatchSize => _method.BatchSize;
 
     /// <summary>Observed between batches.</summary>
     public CancellationToken Cancellation { get; }
 
     /// <summary>The caller's progress sink, for methods that delegate to another method (e.g. <see cref="ForGrad"/>).</summary>
-    public IProgress<AttributionProgress>? Progress => progress;
+    public IProgress<AttributionProgress>? Progress => _progress;
 
     /// <summary>Announces how many inputs the call will evaluate in all (for progress).</summary>
     public void Expect(long evaluations)
     {
-        total = evaluations;
-        done = 0;
-        progress?.Report(new AttributionProgress(method.Name, 0, total));
+        _total = evaluations;
+        _done = 0;
+        _progress?.Report(new AttributionProgress(_method.Name, 0, _total));
     }
 
     /// <summary>The explained score of each of the B ≤ batch-size <paramref name="inputs"/>: float32 B, no gradient.</summary>
@@ -52,7 +52,7 @@ public sealed class AttributionRun
         Cancellation.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var scores = method.Head.Select(Forward(inputs), targets).to_type(ScalarType.Float32);
+        var scores = _method.Head.Select(Forward(inputs), targets).to_type(ScalarType.Float32);
         Advance(inputs.shape[0]);
         return scores.MoveToOuterDisposeScope();
     }
@@ -70,10 +70,10 @@ public sealed class AttributionRun
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
         var x = inputs.detach().requires_grad_(true);
-        var scores = method.Head.Select(Forward(x), targets);
+        var scores = _method.Head.Select(Forward(x), targets);
         if (!scores.requires_grad)
             throw new PhospheneException(
-                $"{method.Name}: the model's output does not depend differentiably on its input; use a black-box method");
+                $"{_method.Name}: the model's output does not depend differentiably on its input; use a black-box method");
         var gradient = autograd.grad([scores.sum()], [x])[0];
         Advance(inputs.shape[0]);
         return (gradient.detach().MoveToOuterDisposeScope(), scores.detach().MoveToOuterDisposeScope());
@@ -102,17 +102,17 @@ public sealed class AttributionRun
         Tensor scores;
         try
         {
-            scores = method.Head.Select(Forward(inputs.detach()), targets);
+            scores = _method.Head.Select(Forward(inputs.detach()), targets);
         }
         finally
         {
             hook.remove();
         }
         if (leaf is null)
-            throw new PhospheneException($"{method.Name}: the layer was not called in the model's forward pass; pick a layer on the path to the output");
+            throw new PhospheneException($"{_method.Name}: the layer was not called in the model's forward pass; pick a layer on the path to the output");
         var gradient = autograd.grad([scores.sum()], [leaf], allow_unused: true)[0];
         if (gradient is null || gradient.IsInvalid)
-            throw new PhospheneException($"{method.Name}: the explained score does not depend on the layer; pick a layer on the path to the output");
+            throw new PhospheneException($"{_method.Name}: the explained score does not depend on the layer; pick a layer on the path to the output");
         Advance(inputs.shape[0]);
         return (leaf.detach().MoveToOuterDisposeScope(), gradient.detach().MoveToOuterDisposeScope());
     }
@@ -123,40 +123,40 @@ public sealed class AttributionRun
         try
         {
             var outputs = Model.call(inputs);
-            if (!outputsChecked)
+            if (!_outputsChecked)
                 CheckOutputs(inputs, outputs);
             return outputs;
         }
         catch (Exception e) when (e is not PhospheneException and not OperationCanceledException)
         {
             throw new PhospheneException(
-                $"{method.Name}: the model failed on inputs [{string.Join(", ", inputs.shape)}]: {e.Message}", e);
+                $"{_method.Name}: the model failed on inputs [{string.Join(", ", inputs.shape)}]: {e.Message}", e);
         }
     }
 
     // The targets' range, checked against the model's number of outputs at the first forward pass (no extra pass).
     internal void ExpectTargets(Tensor targets)
     {
-        targetMin = targets.min().item<long>();
-        targetMax = targets.max().item<long>();
+        _targetMin = targets.min().item<long>();
+        _targetMax = targets.max().item<long>();
     }
 
     void CheckOutputs(Tensor inputs, Tensor outputs)
     {
         if (outputs.dim() != 2 || outputs.shape[0] != inputs.shape[0])
             throw new PhospheneException(
-                $"{method.Name}: the model must map N×C×H×W inputs to N×K scores; for {inputs.shape[0]} inputs it gave [{string.Join(", ", outputs.shape)}]");
+                $"{_method.Name}: the model must map N×C×H×W inputs to N×K scores; for {inputs.shape[0]} inputs it gave [{string.Join(", ", outputs.shape)}]");
         long classes = outputs.shape[1];
-        if (targetMin < 0 || targetMax >= classes)
+        if (_targetMin < 0 || _targetMax >= classes)
             throw new PhospheneException(
-                $"{method.Name}: targets must be class indices in 0 … {classes - 1} (the model has {classes} outputs), got {(targetMin < 0 ? targetMin : targetMax)}");
-        outputsChecked = true;
+                $"{_method.Name}: targets must be class indices in 0 … {classes - 1} (the model has {classes} outputs), got {(_targetMin < 0 ? _targetMin : _targetMax)}");
+        _outputsChecked = true;
     }
 
     void Advance(long count)
     {
-        done += count;
-        progress?.Report(new AttributionProgress(method.Name, done, Math.Max(done, total)));
+        _done += count;
+        _progress?.Report(new AttributionProgress(_method.Name, _done, Math.Max(_done, _total)));
     }
 
     /// <summary>Splits <paramref name="count"/> items into consecutive (start, length) batches of at most the batch size.</summary>

@@ -16,9 +16,9 @@ namespace Phosphene.Attribution;
 public abstract class ClassActivationMap : GradientAttribution
 {
     /// <summary>Module path of the layer whose activations are weighted; default null (the last convolution).</summary>
-    public string? Layer { get => layer; init => layer = value; }
+    public string? Layer { get => _layer; init => _layer = value; }
 
-    string? layer;
+    string? _layer;
 
     /// <inheritdoc />
     public override MethodSettings Settings => base.Settings with { Layer = Layer };
@@ -27,7 +27,7 @@ public abstract class ClassActivationMap : GradientAttribution
     protected override void Apply(MethodSettings settings)
     {
         base.Apply(settings);
-        layer = settings.Layer;
+        _layer = settings.Layer;
     }
 
     /// <inheritdoc />

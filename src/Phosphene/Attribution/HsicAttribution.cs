@@ -16,7 +16,7 @@ namespace Phosphene.Attribution;
 /// </remarks>
 public sealed class HsicAttribution : GridSensitivityAttribution
 {
-    Tensor? masks; // designs × g², float32
+    Tensor? _masks; // designs × g², float32
 
     /// <inheritdoc />
     public override string Name => "hsic";
@@ -38,7 +38,7 @@ public sealed class HsicAttribution : GridSensitivityAttribution
     protected override void Apply(MethodSettings settings)
     {
         base.Apply(settings);
-        masks = null; // the copy draws its own design; the original keeps (and disposes) its own
+        _masks = null; // the copy draws its own design; the original keeps (and disposes) its own
     }
 
     /// <inheritdoc />
@@ -47,17 +47,17 @@ public sealed class HsicAttribution : GridSensitivityAttribution
     /// <inheritdoc />
     protected override void Prepare()
     {
-        masks?.Dispose();
+        _masks?.Dispose();
         using var generator = NewGenerator();
         int cells = Grid * Grid;
         // Latin hypercube: each column a random permutation of the strata; the lower half of the strata masks the cell.
         var columns = Enumerable.Range(0, cells).Select(_ => randperm(Designs, generator: generator).lt(Designs / 2)).ToList();
-        masks = (1 - stack(columns, 1).to_type(ScalarType.Float32)).DetachFromDisposeScope();
+        _masks = (1 - stack(columns, 1).to_type(ScalarType.Float32)).DetachFromDisposeScope();
         foreach (var c in columns) c.Dispose();
     }
 
     /// <inheritdoc />
-    protected override Tensor CellMasks(long start, long length) => masks!.narrow(0, start, length).view(-1, Grid, Grid);
+    protected override Tensor CellMasks(long start, long length) => _masks!.narrow(0, start, length).view(-1, Grid, Grid);
 
     /// <inheritdoc />
     protected override Tensor Importances(Tensor scores)
@@ -70,7 +70,7 @@ public sealed class HsicAttribution : GridSensitivityAttribution
         var l = (-(differences.square()) / (2 * width * width)).exp();
         var centring = eye(n, dtype: ScalarType.Float64) - 1.0 / n;
         var lc = centring.matmul(l).matmul(centring);
-        var x = masks!.to_type(ScalarType.Float64);
+        var x = _masks!.to_type(ScalarType.Float64);
         // tr(K_i Lc) with K_i = x_i x_iᵀ + (1 − x_i)(1 − x_i)ᵀ, for all cells at once.
         var kept = (x * lc.matmul(x)).sum([0L]);
         var dropped = ((1 - x) * lc.matmul(1 - x)).sum([0L]);

@@ -8,12 +8,12 @@ namespace Phosphene.Attribution;
 /// </summary>
 public sealed class OutputHead
 {
-    readonly Func<Tensor, Tensor> transform;
+    readonly Func<Tensor, Tensor> _transform;
 
     OutputHead(string name, Func<Tensor, Tensor> transform)
     {
         Name = name;
-        this.transform = transform;
+        this._transform = transform;
     }
 
     /// <summary>The raw logit of the target class (default).</summary>
@@ -48,7 +48,7 @@ public sealed class OutputHead
     public Tensor Select(Tensor outputs, Tensor targets)
     {
         using var scope = NewDisposeScope();
-        var scores = transform(outputs);
+        var scores = _transform(outputs);
         if (scores.dim() != 2 || scores.shape[0] != targets.shape[0])
             throw new PhospheneException(
                 $"output head '{Name}' must give N×K scores for N = {targets.shape[0]} inputs, got [{string.Join(", ", scores.shape)}]");

@@ -70,28 +70,28 @@ public class SmoothGrad : GradientAttribution
     sealed class NoiseBlocks(Generator generator, long[] shape) : IDisposable
     {
         const int Block = 32;
-        Tensor? block;
-        long used;
+        Tensor? _block;
+        long _used;
 
         public Tensor Take(long count)
         {
             var pieces = new List<Tensor>();
             while (count > 0)
             {
-                if (block is null || used == block.shape[0])
+                if (_block is null || _used == _block.shape[0])
                 {
-                    block?.Dispose();
-                    block = randn([Block, .. shape], generator: generator).DetachFromDisposeScope();
-                    used = 0;
+                    _block?.Dispose();
+                    _block = randn([Block, .. shape], generator: generator).DetachFromDisposeScope();
+                    _used = 0;
                 }
-                long take = Math.Min(count, block.shape[0] - used);
-                pieces.Add(block.narrow(0, used, take));
-                used += take;
+                long take = Math.Min(count, _block.shape[0] - _used);
+                pieces.Add(_block.narrow(0, _used, take));
+                _used += take;
                 count -= take;
             }
             return pieces.Count == 1 ? pieces[0] : cat(pieces, 0);
         }
 
-        public void Dispose() => block?.Dispose();
+        public void Dispose() => _block?.Dispose();
     }
 }

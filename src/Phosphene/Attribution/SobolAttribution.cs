@@ -17,7 +17,7 @@ namespace Phosphene.Attribution;
 /// </remarks>
 public sealed class SobolAttribution : GridSensitivityAttribution
 {
-    SaltelliDesign? design;
+    SaltelliDesign? _design;
 
     /// <inheritdoc />
     public override string Name => "sobol";
@@ -52,18 +52,18 @@ public sealed class SobolAttribution : GridSensitivityAttribution
     /// <inheritdoc />
     protected override void Prepare()
     {
-        if (design is null || design.Dimensions != Grid * Grid || design.Designs != Designs)
-            design = new SaltelliDesign(Grid * Grid, Designs);
+        if (_design is null || _design.Dimensions != Grid * Grid || _design.Designs != Designs)
+            _design = new SaltelliDesign(Grid * Grid, Designs);
     }
 
     /// <inheritdoc />
     protected override Tensor CellMasks(long start, long length) =>
-        design!.Rows(start, length).to_type(ScalarType.Float32).view(-1, Grid, Grid);
+        _design!.Rows(start, length).to_type(ScalarType.Float32).view(-1, Grid, Grid);
 
     /// <inheritdoc />
     protected override Tensor Importances(Tensor scores)
     {
-        var (fA, fB, fAB) = design!.Split(scores);
+        var (fA, fB, fAB) = _design!.Split(scores);
         return TotalOrder ? Estimator.TotalOrder(fA, fB, fAB) : Estimator.FirstOrder(fA, fB, fAB);
     }
 }

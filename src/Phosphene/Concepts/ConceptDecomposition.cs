@@ -17,8 +17,8 @@ namespace Phosphene.Concepts;
 /// </remarks>
 public abstract class ConceptDecomposition : IRegistered, IDisposable
 {
-    Tensor? bank;
-    Tensor? coefficients;
+    Tensor? _bank;
+    Tensor? _coefficients;
 
     /// <summary>Creates an unfitted decomposition.</summary>
     /// <param name="concepts">Number of concepts r, at least 1.</param>
@@ -52,15 +52,15 @@ public abstract class ConceptDecomposition : IRegistered, IDisposable
     public virtual bool HasDifferentiableEncode => false;
 
     /// <summary>Whether <see cref="Fit"/> has run.</summary>
-    public bool IsFitted => bank is not null;
+    public bool IsFitted => _bank is not null;
 
     /// <summary>The concept bank W, r×c float64 (rows are concept directions in activation space).</summary>
     /// <exception cref="PhospheneException">Not fitted yet.</exception>
-    public Tensor ConceptBank => bank ?? throw NotFitted();
+    public Tensor ConceptBank => _bank ?? throw NotFitted();
 
     /// <summary>The coefficients U of the fitted rows, n×r float64.</summary>
     /// <exception cref="PhospheneException">Not fitted yet.</exception>
-    public Tensor Coefficients => coefficients ?? throw NotFitted();
+    public Tensor Coefficients => _coefficients ?? throw NotFitted();
 
     /// <summary>Iterations the last <see cref="Fit"/> ran (0 for closed-form methods).</summary>
     public int Iterations { get; protected set; }
@@ -90,10 +90,10 @@ public abstract class ConceptDecomposition : IRegistered, IDisposable
             throw new PhospheneException(
                 $"{Name} needs non-negative activations, but the minimum is {a.min().item<double>():G4}; split after a ReLU, or use the method semi-nmf for signed activations");
         var (u, w) = FitCore(a, cancellation);
-        coefficients?.Dispose();
-        bank?.Dispose();
-        coefficients = u.detach().contiguous().DetachFromDisposeScope();
-        bank = w.detach().contiguous().DetachFromDisposeScope();
+        _coefficients?.Dispose();
+        _bank?.Dispose();
+        _coefficients = u.detach().contiguous().DetachFromDisposeScope();
+        _bank = w.detach().contiguous().DetachFromDisposeScope();
         return this;
     }
 
@@ -192,8 +192,8 @@ public abstract class ConceptDecomposition : IRegistered, IDisposable
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing) return;
-        bank?.Dispose();
-        coefficients?.Dispose();
-        bank = coefficients = null;
+        _bank?.Dispose();
+        _coefficients?.Dispose();
+        _bank = _coefficients = null;
     }
 }

@@ -18,7 +18,7 @@ namespace Phosphene.Concepts;
 /// </remarks>
 public sealed class DictionaryLearning : ConceptDecomposition
 {
-    readonly double? requestedAlpha;
+    readonly double? _requestedAlpha;
 
     /// <summary>Creates the decomposition.</summary>
     /// <param name="concepts">Number of atoms r.</param>
@@ -33,7 +33,7 @@ public sealed class DictionaryLearning : ConceptDecomposition
         if (alpha is < 0) throw new PhospheneException($"alpha must be ≥ 0, got {alpha}");
         if (tolerance < 0) throw new PhospheneException($"tolerance must be ≥ 0, got {tolerance}");
         if (maxIterations < 1) throw new PhospheneException($"max iterations must be at least 1, got {maxIterations}");
-        requestedAlpha = alpha;
+        _requestedAlpha = alpha;
         PositiveCode = positiveCode;
         Tolerance = tolerance;
         MaxIterations = maxIterations;
@@ -66,7 +66,7 @@ public sealed class DictionaryLearning : ConceptDecomposition
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)
     {
-        Alpha = requestedAlpha ?? 0.1 * a.norm(1).mean().item<double>();
+        Alpha = _requestedAlpha ?? 0.1 * a.norm(1).mean().item<double>();
         var (left, singular, right) = Nmf.TopSingularTriplets(a, Concepts);
         var d = right.clone();
         var u = left * singular.unsqueeze(0);

@@ -18,8 +18,8 @@ namespace Phosphene.Concepts;
 /// </remarks>
 public sealed class FastIca : ConceptDecomposition
 {
-    Tensor? mean;
-    Tensor? unmixing;
+    Tensor? _mean;
+    Tensor? _unmixing;
 
     /// <summary>Creates the decomposition.</summary>
     /// <param name="concepts">Number of independent components r.</param>
@@ -50,7 +50,7 @@ public sealed class FastIca : ConceptDecomposition
     public override bool HasDifferentiableEncode => true;
 
     /// <summary>The unmixing matrix M (r×c, float64): sources = (A − μ) Mᵀ.</summary>
-    public Tensor Unmixing => unmixing ?? throw new PhospheneException("ica is not fitted yet; call Fit(activations) first");
+    public Tensor Unmixing => _unmixing ?? throw new PhospheneException("ica is not fitted yet; call Fit(activations) first");
 
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)
@@ -80,9 +80,9 @@ public sealed class FastIca : ConceptDecomposition
         }
         var m = w.mm(whitening.t());                                                              // r×c
         var bank = linalg.pinv(m.t());                                                            // r×c
-        mean?.Dispose(); unmixing?.Dispose();
-        mean = mu.DetachFromDisposeScope();
-        unmixing = m.DetachFromDisposeScope();
+        _mean?.Dispose(); _unmixing?.Dispose();
+        _mean = mu.DetachFromDisposeScope();
+        _unmixing = m.DetachFromDisposeScope();
         return (centred.mm(m.t()), bank);
     }
 
@@ -96,18 +96,18 @@ public sealed class FastIca : ConceptDecomposition
     }
 
     /// <inheritdoc />
-    protected override Tensor EncodeCore(Tensor activations) => (activations - mean!).mm(Unmixing.t());
+    protected override Tensor EncodeCore(Tensor activations) => (activations - _mean!).mm(Unmixing.t());
 
     /// <inheritdoc />
     protected override Tensor EncodeDifferentiableCore(Tensor activations) => EncodeCore(activations);
 
     /// <inheritdoc />
-    protected override Tensor DecodeCore(Tensor coefficients) => coefficients.mm(ConceptBank) + mean!;
+    protected override Tensor DecodeCore(Tensor coefficients) => coefficients.mm(ConceptBank) + _mean!;
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) { mean?.Dispose(); unmixing?.Dispose(); mean = unmixing = null; }
+        if (disposing) { _mean?.Dispose(); _unmixing?.Dispose(); _mean = _unmixing = null; }
         base.Dispose(disposing);
     }
 }

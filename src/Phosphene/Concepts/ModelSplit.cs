@@ -18,7 +18,7 @@ namespace Phosphene.Concepts;
 /// </remarks>
 public sealed class ModelSplit
 {
-    readonly nn.Module<Tensor, Tensor> module;
+    readonly nn.Module<Tensor, Tensor> _module;
 
     /// <summary>Cuts <paramref name="model"/> after the layer at <paramref name="layer"/>.</summary>
     /// <param name="model">A zoo model; it is switched to evaluation mode.</param>
@@ -31,14 +31,14 @@ public sealed class ModelSplit
         ArgumentNullException.ThrowIfNull(layer);
         Model = model;
         Layer = layer;
-        module = model.Layer(layer) as nn.Module<Tensor, Tensor>
+        _module = model.Layer(layer) as nn.Module<Tensor, Tensor>
                  ?? throw new PhospheneException($"layer '{layer}' of {model.Architecture} does not map a tensor to a tensor; split at another layer");
         model.eval();
 
         var h = model.Hyperparameters;
         int calls = 0;
         long[] shape = [];
-        var remover = module.register_forward_hook((_, _, output) => { calls++; shape = output.shape[1..]; return output; });
+        var remover = _module.register_forward_hook((_, _, output) => { calls++; shape = output.shape[1..]; return output; });
         try
         {
             using var scope = NewDisposeScope();
@@ -98,7 +98,7 @@ public sealed class ModelSplit
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
         Tensor? captured = null;
-        var remover = module.register_forward_hook((_, _, output) =>
+        var remover = _module.register_forward_hook((_, _, output) =>
         {
             captured = output.alias().DetachFromDisposeScope();
             throw new ForwardStopped();
@@ -122,7 +122,7 @@ public sealed class ModelSplit
         var h = Model.Hyperparameters;
         var input = activations.dtype == ScalarType.Float32 ? activations : activations.to_type(ScalarType.Float32);
         // A fresh handle each call: Sequential disposes intermediate outputs once consumed.
-        var remover = module.register_forward_hook((_, _, _) => input.alias());
+        var remover = _module.register_forward_hook((_, _, _) => input.alias());
         try
         {
             // One placeholder image: the layers before the cut run once, the replaced output carries the batch.

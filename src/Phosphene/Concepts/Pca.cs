@@ -12,7 +12,7 @@ namespace Phosphene.Concepts;
 /// The encoding is linear, hence differentiable.</remarks>
 public sealed class Pca : ConceptDecomposition
 {
-    Tensor? mean;
+    Tensor? _mean;
 
     /// <summary>Creates the decomposition with <paramref name="concepts"/> components.</summary>
     /// <param name="concepts">Number of components r.</param>
@@ -29,7 +29,7 @@ public sealed class Pca : ConceptDecomposition
     public override bool HasDifferentiableEncode => true;
 
     /// <summary>Mean activation μ (c, float64).</summary>
-    public Tensor Mean => mean ?? throw new PhospheneException("pca is not fitted yet; call Fit(activations) first");
+    public Tensor Mean => _mean ?? throw new PhospheneException("pca is not fitted yet; call Fit(activations) first");
 
     /// <summary>Variance along each component (r), in descending order.</summary>
     public double[] ExplainedVariance { get; private set; } = [];
@@ -46,8 +46,8 @@ public sealed class Pca : ConceptDecomposition
         signs = where(signs.eq(0), ones_like(signs), signs);
         var w = right * signs.unsqueeze(1);
         ExplainedVariance = (singular.square() / Math.Max(1, a.shape[0] - 1)).data<double>().ToArray();
-        mean?.Dispose();
-        mean = mu.DetachFromDisposeScope();
+        _mean?.Dispose();
+        _mean = mu.DetachFromDisposeScope();
         return (centred.mm(w.t()), w);
     }
 
@@ -63,7 +63,7 @@ public sealed class Pca : ConceptDecomposition
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) { mean?.Dispose(); mean = null; }
+        if (disposing) { _mean?.Dispose(); _mean = null; }
         base.Dispose(disposing);
     }
 }

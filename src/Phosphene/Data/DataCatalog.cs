@@ -10,11 +10,11 @@ namespace Phosphene.Data;
 /// </summary>
 public sealed class DataCatalog
 {
-    readonly IReadOnlyDictionary<string, DatasetManifest> manifests;
-    readonly HttpClient http;
-    readonly string? explicitCache;
+    readonly IReadOnlyDictionary<string, DatasetManifest> _manifests;
+    readonly HttpClient _http;
+    readonly string? _explicitCache;
     // Files already verified in this process, keyed by path, with the length and write time they were verified at.
-    readonly ConcurrentDictionary<string, (long Length, DateTime Written)> verified = new();
+    readonly ConcurrentDictionary<string, (long Length, DateTime Written)> _verified = new();
 
     // Declared before Default: static initialisers run in textual order.
     static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(new SocketsHttpHandler
@@ -31,25 +31,25 @@ public sealed class DataCatalog
     /// <param name="http">Client for downloads; default a client with a 30 s connect timeout.</param>
     public DataCatalog(IEnumerable<DatasetManifest> manifests, string? cacheDirectory = null, HttpClient? http = null)
     {
-        this.manifests = manifests.ToDictionary(m => m.Name);
-        explicitCache = cacheDirectory;
-        this.http = http ?? SharedHttp.Value;
+        this._manifests = manifests.ToDictionary(m => m.Name);
+        _explicitCache = cacheDirectory;
+        this._http = http ?? SharedHttp.Value;
     }
 
 
     /// <summary>Folder under which each dataset's downloaded files are kept, one sub-folder per manifest.</summary>
-    public string CacheDirectory => explicitCache ?? PhospheneCache.Folder("datasets");
+    public string CacheDirectory => _explicitCache ?? PhospheneCache.Folder("datasets");
 
     /// <summary>Names of the manifests in this catalogue.</summary>
-    public IReadOnlyCollection<string> Names => manifests.Keys.ToArray();
+    public IReadOnlyCollection<string> Names => _manifests.Keys.ToArray();
 
     /// <summary>The manifest called <paramref name="name"/>.</summary>
     /// <exception cref="PhospheneException">No such manifest; the message suggests the closest name.</exception>
     public DatasetManifest Manifest(string name) =>
-        manifests.TryGetValue(name, out var m) ? m
+        _manifests.TryGetValue(name, out var m) ? m
         : throw new PhospheneException(
-            $"unknown dataset '{name}'{Suggestions.DidYouMean(name, manifests.Keys)} " +
-            $"(known: {string.Join(", ", manifests.Keys.Order())})");
+            $"unknown dataset '{name}'{Suggestions.DidYouMean(name, _manifests.Keys)} " +
+            $"(known: {string.Join(", ", _manifests.Keys.Order())})");
 
     /// <summary>Resolves one file of a manifest to a verified local path, downloading it if needed.</summary>
     /// <exception cref="PhospheneException">
@@ -109,10 +109,10 @@ public sealed class DataCatalog
     void Verify(ManifestFile file, string path)
     {
         var info = new FileInfo(path);
-        if (verified.TryGetValue(path, out var seen) && seen == (info.Length, info.LastWriteTimeUtc)) return;
+        if (_verified.TryGetValue(path, out var seen) && seen == (info.Length, info.LastWriteTimeUtc)) return;
         if (file.Mismatch(path) is { } mismatch)
             throw new PhospheneException(mismatch + ". Delete the file (or fix the source) so a good copy can be fetched.");
-        verified[path] = (info.Length, info.LastWriteTimeUtc);
+        _verified[path] = (info.Length, info.LastWriteTimeUtc);
     }
 
     void Download(Uri url, ManifestFile file, string destination,
@@ -122,7 +122,7 @@ public sealed class DataCatalog
         string temp = $"{destination}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
-            using (var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url),
+            using (var response = _http.Send(new HttpRequestMessage(HttpMethod.Get, url),
                                             HttpCompletionOption.ResponseHeadersRead, cancellation))
             {
                 if (!response.IsSuccessStatusCode)
@@ -144,7 +144,7 @@ public sealed class DataCatalog
             if (file.Mismatch(temp) is { } mismatch) throw new PhospheneException(mismatch);
             File.Move(temp, destination, overwrite: true);
             var info = new FileInfo(destination);
-            verified[destination] = (info.Length, info.LastWriteTimeUtc);
+            _verified[destination] = (info.Length, info.LastWriteTimeUtc);
         }
         finally
         {

@@ -23,12 +23,12 @@ public enum MapScaling
 /// </summary>
 public sealed class Colormap
 {
-    readonly float[] table; // K×3, values in [0, 1]
+    readonly float[] _table; // K×3, values in [0, 1]
 
     /// <summary>Lower-case name, e.g. <c>viridis</c>.</summary>
     public string Name { get; }
     /// <summary>Number of table entries K.</summary>
-    public int Size => table.Length / 3;
+    public int Size => _table.Length / 3;
 
     /// <summary>Creates a colormap from K×3 RGB values in [0, 1] (K ≥ 2), row-major.</summary>
     public Colormap(string name, float[] rgb)
@@ -36,7 +36,7 @@ public sealed class Colormap
         if (rgb.Length < 6 || rgb.Length % 3 != 0)
             throw new PhospheneException($"colormap '{name}' needs at least two RGB triples, got {rgb.Length} values");
         Name = name;
-        table = rgb;
+        _table = rgb;
     }
 
     /// <summary>Creates a colormap from whitespace-separated <c>rrggbb</c> hex colours.</summary>
@@ -68,7 +68,7 @@ public sealed class Colormap
             double x = Math.Clamp(double.IsNaN(t) ? 0 : t, 0, 1) * (Size - 1);
             int i = Math.Min((int)x, Size - 2);
             float f = (float)(x - i);
-            float Channel(int c) => table[3 * i + c] + f * (table[3 * (i + 1) + c] - table[3 * i + c]);
+            float Channel(int c) => _table[3 * i + c] + f * (_table[3 * (i + 1) + c] - _table[3 * i + c]);
             return (Channel(0), Channel(1), Channel(2));
         }
     }
@@ -88,7 +88,7 @@ public sealed class Colormap
         var lower = t.floor().clamp(0, Size - 2);
         var fraction = (t - lower).unsqueeze(-1);
         var index = lower.to_type(ScalarType.Int64);
-        var lut = tensor(table, [Size, 3]);
+        var lut = tensor(_table, [Size, 3]);
         var c0 = lut.index_select(0, index.flatten()).reshape([.. index.shape, 3]);
         var c1 = lut.index_select(0, (index + 1).flatten()).reshape([.. index.shape, 3]);
         var rgb = (c0 + fraction * (c1 - c0)).permute(0, 3, 1, 2).contiguous();

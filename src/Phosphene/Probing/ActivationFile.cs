@@ -13,16 +13,16 @@ public sealed class ActivationFile : IDisposable
 {
     const string Magic = "PHACT001";
     const int HeaderBytes = 24;
-    readonly SafeFileHandle handle;
-    readonly bool writable;
+    readonly SafeFileHandle _handle;
+    readonly bool _writable;
 
     ActivationFile(string path, SafeFileHandle handle, long rows, long columns, bool writable)
     {
         Path = path;
-        this.handle = handle;
+        this._handle = handle;
         Rows = rows;
         Columns = columns;
-        this.writable = writable;
+        this._writable = writable;
     }
 
     /// <summary>The file's path.</summary>
@@ -69,12 +69,12 @@ public sealed class ActivationFile : IDisposable
     /// <summary>Appends rows (B×D, any float dtype; written as float32).</summary>
     public void Append(Tensor rows)
     {
-        if (!writable) throw new PhospheneException($"activation file '{Path}' was opened for reading");
+        if (!_writable) throw new PhospheneException($"activation file '{Path}' was opened for reading");
         if (rows.dim() != 2 || rows.shape[1] != Columns)
             throw new PhospheneException($"activation file '{Path}' holds rows of {Columns} features, got [{string.Join(", ", rows.shape)}]");
         using var scope = NewDisposeScope();
         var data = rows.to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        RandomAccess.Write(handle, MemoryMarshal.AsBytes(data.AsSpan()), HeaderBytes + Rows * Columns * 4);
+        RandomAccess.Write(_handle, MemoryMarshal.AsBytes(data.AsSpan()), HeaderBytes + Rows * Columns * 4);
         Rows += rows.shape[0];
         WriteHeader();
     }
@@ -89,7 +89,7 @@ public sealed class ActivationFile : IDisposable
         long offset = HeaderBytes + start * Columns * 4;
         for (int done = 0; done < bytes.Length;)
         {
-            int read = RandomAccess.Read(handle, bytes[done..], offset + done);
+            int read = RandomAccess.Read(_handle, bytes[done..], offset + done);
             if (read == 0) throw new PhospheneException($"activation file '{Path}' ended early");
             done += read;
         }
@@ -105,12 +105,12 @@ public sealed class ActivationFile : IDisposable
         System.Text.Encoding.ASCII.GetBytes(Magic).CopyTo(header, 0);
         BitConverter.GetBytes(Rows).CopyTo(header, 8);
         BitConverter.GetBytes(Columns).CopyTo(header, 16);
-        RandomAccess.Write(handle, header, 0);
+        RandomAccess.Write(_handle, header, 0);
     }
 
     /// <inheritdoc />
     public override string ToString() => $"{Path}: {Rows}×{Columns} float32";
 
     /// <inheritdoc />
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 }

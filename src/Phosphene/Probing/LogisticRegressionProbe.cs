@@ -17,7 +17,7 @@ namespace Phosphene.Probing;
 /// </remarks>
 public sealed class LogisticRegressionProbe : Probe
 {
-    Tensor? weights;   // (D + 1)×K float64: D weight rows, then the intercept row
+    Tensor? _weights;   // (D + 1)×K float64: D weight rows, then the intercept row
 
     /// <inheritdoc />
     public override string Name => "logistic";
@@ -67,10 +67,10 @@ public sealed class LogisticRegressionProbe : Probe
     public (int Iterations, int Evaluations, bool Converged) Optimisation { get; private set; }
 
     /// <summary>Weights D'×K (float64, D' the width after PCA); null before fitting.</summary>
-    public Tensor? Coefficients => weights?.narrow(0, 0, weights.shape[0] - 1);
+    public Tensor? Coefficients => _weights?.narrow(0, 0, _weights.shape[0] - 1);
 
     /// <summary>Intercepts K (float64); null before fitting.</summary>
-    public Tensor? Intercept => weights?[-1];
+    public Tensor? Intercept => _weights?[-1];
 
     /// <inheritdoc />
     public override Probe CloneUnfitted() => new LogisticRegressionProbe
@@ -100,7 +100,7 @@ public sealed class LogisticRegressionProbe : Probe
         k = Math.Max(k, 2);
         double chosen = C ?? ChooseC(features, labels, k);
         var lbfgs = new Lbfgs { GradientTolerance = Tolerance, MaxIterations = MaxIterations };
-        weights = Solve(lbfgs, features, labels, k, chosen, null);
+        _weights = Solve(lbfgs, features, labels, k, chosen, null);
         ChosenC = chosen;
         Optimisation = (lbfgs.Iterations, lbfgs.Evaluations, lbfgs.Converged);
     }
@@ -173,12 +173,12 @@ public sealed class LogisticRegressionProbe : Probe
     static Tensor Logits(Tensor x, Tensor w) => x.mm(w.narrow(0, 0, w.shape[0] - 1)).add(w[-1]);
 
     /// <inheritdoc />
-    protected override Tensor DecisionCore(Tensor features) => Logits(features, weights!);
+    protected override Tensor DecisionCore(Tensor features) => Logits(features, _weights!);
 
     /// <inheritdoc />
     protected override void ReleaseFitted()
     {
-        weights?.Dispose();
-        weights = null;
+        _weights?.Dispose();
+        _weights = null;
     }
 }

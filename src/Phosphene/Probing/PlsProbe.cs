@@ -15,7 +15,7 @@ namespace Phosphene.Probing;
 /// </remarks>
 public sealed class PlsProbe : Probe
 {
-    Tensor? coefficients, xMean, xStd, yMean;
+    Tensor? _coefficients, _xMean, _xStd, _yMean;
 
     /// <inheritdoc />
     public override string Name => "pls";
@@ -43,7 +43,7 @@ public sealed class PlsProbe : Probe
     public int FittedComponents { get; private set; }
 
     /// <summary>Weights D'×T on the raw (unscaled) centred features (float64); null before fitting.</summary>
-    public Tensor? Coefficients => coefficients;
+    public Tensor? Coefficients => _coefficients;
 
     /// <inheritdoc />
     public override Probe CloneUnfitted() => new PlsProbe
@@ -81,15 +81,15 @@ public sealed class PlsProbe : Probe
             weights.Add(w); xLoadings.Add(p); yLoadings.Add(q);
         }
         if (weights.Count == 0) throw new PhospheneException("pls probe: the targets are constant; there is nothing to fit");
-        var W = stack(weights, 1);                               // D×k
-        var P = stack(xLoadings, 1);
-        var Q = stack(yLoadings, 1);                             // T×k
-        var rotations = W.mm(linalg.pinv(P.t().mm(W)));
-        var beta = rotations.mm(Q.t());                          // on standardised X and Y
-        coefficients = beta.div(sx.unsqueeze(1)).mul(sy.unsqueeze(0)).DetachFromDisposeScope();
-        xMean = mx.DetachFromDisposeScope();
-        xStd = sx.DetachFromDisposeScope();
-        yMean = my.DetachFromDisposeScope();
+        var weightMatrix = stack(weights, 1);                    // W, D×k
+        var xLoadingMatrix = stack(xLoadings, 1);                // P
+        var yLoadingMatrix = stack(yLoadings, 1);                // Q, T×k
+        var rotations = weightMatrix.mm(linalg.pinv(xLoadingMatrix.t().mm(weightMatrix)));
+        var beta = rotations.mm(yLoadingMatrix.t());                          // on standardised X and Y
+        _coefficients = beta.div(sx.unsqueeze(1)).mul(sy.unsqueeze(0)).DetachFromDisposeScope();
+        _xMean = mx.DetachFromDisposeScope();
+        _xStd = sx.DetachFromDisposeScope();
+        _yMean = my.DetachFromDisposeScope();
         FittedComponents = weights.Count;
     }
 
@@ -123,12 +123,12 @@ public sealed class PlsProbe : Probe
     }
 
     /// <inheritdoc />
-    protected override Tensor DecisionCore(Tensor features) => features.sub(xMean!).mm(coefficients!).add(yMean!);
+    protected override Tensor DecisionCore(Tensor features) => features.sub(_xMean!).mm(_coefficients!).add(_yMean!);
 
     /// <inheritdoc />
     protected override void ReleaseFitted()
     {
-        foreach (var t in new[] { coefficients, xMean, xStd, yMean }) t?.Dispose();
-        coefficients = xMean = xStd = yMean = null;
+        foreach (var t in new[] { _coefficients, _xMean, _xStd, _yMean }) t?.Dispose();
+        _coefficients = _xMean = _xStd = _yMean = null;
     }
 }

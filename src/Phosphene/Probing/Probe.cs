@@ -22,8 +22,8 @@ public enum ProbeTask
 /// </remarks>
 public abstract class Probe : IRegistered, IDisposable
 {
-    RandomizedPca? pca;
-    int? pcaComponents;
+    RandomizedPca? _pca;
+    int? _pcaComponents;
 
     /// <summary>The registry name of the probe: <c>logistic</c>, <c>ridge</c>, <c>pls</c>, <c>mlp-3dpc</c>.</summary>
     public abstract string Name { get; }
@@ -38,7 +38,7 @@ public abstract class Probe : IRegistered, IDisposable
     /// When set, features are first reduced to this many principal components by a memory-bounded randomised PCA
     /// (<see cref="RandomizedPca"/>) fitted on the training features; null (default) uses the features as they are.
     /// </summary>
-    public int? PcaComponents { get => pcaComponents; init => pcaComponents = value; }
+    public int? PcaComponents { get => _pcaComponents; init => _pcaComponents = value; }
 
     /// <summary>Seed of every random choice of the fit (PCA sketch, inner splits, dropout); default 0.</summary>
     public long Seed { get; init; }
@@ -50,7 +50,7 @@ public abstract class Probe : IRegistered, IDisposable
     public bool IsFitted { get; private set; }
 
     /// <summary>The PCA fitted in front of the probe, when <see cref="PcaComponents"/> is set.</summary>
-    public RandomizedPca? Pca => pca;
+    public RandomizedPca? Pca => _pca;
 
     /// <summary>Fits the probe on features N×D and targets (labels N, or targets N / N×T); returns this probe.</summary>
     /// <exception cref="PhospheneException">Shapes, dtypes or values that do not fit; the message names the fix.</exception>
@@ -64,8 +64,8 @@ public abstract class Probe : IRegistered, IDisposable
         var x = features.to(ScalarType.Float64);
         if (PcaComponents is int k)
         {
-            pca = RandomizedPca.Fit(x, k, seed: Seed);
-            x = pca.Transform(x).to(ScalarType.Float64);
+            _pca = RandomizedPca.Fit(x, k, seed: Seed);
+            x = _pca.Transform(x).to(ScalarType.Float64);
         }
         FitCore(x, Task == ProbeTask.Classification ? targets : AsMatrix(targets).to(ScalarType.Float64));
         IsFitted = true;
@@ -112,7 +112,7 @@ public abstract class Probe : IRegistered, IDisposable
     /// <summary>This (unfitted) probe with no PCA of its own: for features already reduced by a PCA fitted elsewhere.</summary>
     internal Probe WithoutPca()
     {
-        pcaComponents = null;
+        _pcaComponents = null;
         return this;
     }
 
@@ -122,8 +122,8 @@ public abstract class Probe : IRegistered, IDisposable
     /// </summary>
     internal void AttachPca(RandomizedPca fitted, long width)
     {
-        pca?.Dispose();
-        pca = fitted;
+        _pca?.Dispose();
+        _pca = fitted;
         FeatureCount = width;
     }
 
@@ -140,7 +140,7 @@ public abstract class Probe : IRegistered, IDisposable
                 $"probe '{Name}' was fitted on {FeatureCount} features but got {features.shape[1]}; " +
                 "pass features from the same layer and pooling as the fit");
         var x = features.to(ScalarType.Float64);
-        if (pca is not null) x = pca.Transform(x).to(ScalarType.Float64);
+        if (_pca is not null) x = _pca.Transform(x).to(ScalarType.Float64);
         return DecisionCore(x);
     }
 
@@ -156,8 +156,8 @@ public abstract class Probe : IRegistered, IDisposable
     void ReleaseFit()
     {
         ReleaseFitted();
-        pca?.Dispose();
-        pca = null;
+        _pca?.Dispose();
+        _pca = null;
         IsFitted = false;
     }
 

@@ -18,8 +18,8 @@ namespace Phosphene.Probing;
 /// </remarks>
 public sealed class RidgeProbe : Probe
 {
-    Tensor? coefficients;   // D'×T float64
-    Tensor? intercept;      // T float64
+    Tensor? _coefficients;   // D'×T float64
+    Tensor? _intercept;      // T float64
 
     /// <inheritdoc />
     public override string Name => "ridge";
@@ -50,10 +50,10 @@ public sealed class RidgeProbe : Probe
     public IReadOnlyList<double> LeaveOneOutErrors { get; private set; } = [];
 
     /// <summary>Weights D'×T (float64); null before fitting.</summary>
-    public Tensor? Coefficients => coefficients;
+    public Tensor? Coefficients => _coefficients;
 
     /// <summary>Intercepts T (float64); null before fitting.</summary>
-    public Tensor? Intercept => intercept;
+    public Tensor? Intercept => _intercept;
 
     /// <inheritdoc />
     public override Probe CloneUnfitted() => new RidgeProbe
@@ -81,8 +81,8 @@ public sealed class RidgeProbe : Probe
         // W = Xᵀ U diag(1/(s² + α)) Uᵀ Y, column by column of α (equal to V diag(s/(s²+α)) UᵀY).
         var shrink = s2.unsqueeze(1).add(alphaTensor.unsqueeze(0)).reciprocal(); // rank×T
         var w = x.t().mm(u.mm(uty.mul(shrink)));
-        coefficients = w.DetachFromDisposeScope();
-        intercept = yMean.sub(xMean.matmul(w)).DetachFromDisposeScope();
+        _coefficients = w.DetachFromDisposeScope();
+        _intercept = yMean.sub(xMean.matmul(w)).DetachFromDisposeScope();
         ChosenAlphas = alphas;
     }
 
@@ -141,13 +141,13 @@ public sealed class RidgeProbe : Probe
     }
 
     /// <inheritdoc />
-    protected override Tensor DecisionCore(Tensor features) => features.mm(coefficients!).add(intercept!);
+    protected override Tensor DecisionCore(Tensor features) => features.mm(_coefficients!).add(_intercept!);
 
     /// <inheritdoc />
     protected override void ReleaseFitted()
     {
-        coefficients?.Dispose();
-        intercept?.Dispose();
-        coefficients = intercept = null;
+        _coefficients?.Dispose();
+        _intercept?.Dispose();
+        _coefficients = _intercept = null;
     }
 }

@@ -16,8 +16,8 @@ namespace Phosphene.Probing;
 /// </remarks>
 public sealed class ThreeDpcProbe : Probe
 {
-    Sequential? network;
-    long classes;
+    Sequential? _network;
+    long _classes;
 
     /// <inheritdoc />
     public override string Name => "mlp-3dpc";
@@ -71,7 +71,7 @@ public sealed class ThreeDpcProbe : Probe
             throw new PhospheneException($"mlp-3dpc probe: validation fraction must lie strictly between 0 and 1, got {ValidationFraction}");
         if (BatchSize < 1 || MaxEpochs < 1 || Patience < 1)
             throw new PhospheneException("mlp-3dpc probe: batch size, epochs and patience must each be at least 1");
-        classes = Math.Max(2, Classes ?? labels.max().item<long>() + 1);
+        _classes = Math.Max(2, Classes ?? labels.max().item<long>() + 1);
         long d = features.shape[1];
         var (trainRows, validationRows) = ValidationSplit(labels);
         var x = features.to(ScalarType.Float32);
@@ -84,7 +84,7 @@ public sealed class ThreeDpcProbe : Probe
         // not depend on (or disturb) the global torch seed that other code in the process uses.
         using var random = new Generator(unchecked((ulong)Seed));
         var norm = nn.BatchNorm1d(d, affine: false);
-        var linear = nn.Linear(d, classes, dtype: ScalarType.Float32);
+        var linear = nn.Linear(d, _classes, dtype: ScalarType.Float32);
         using (no_grad())
         {
             double bound = 1 / Math.Sqrt(d);                     // PyTorch's default nn.Linear initialisation
@@ -139,7 +139,7 @@ public sealed class ThreeDpcProbe : Probe
             foreach (var t in best.Values) t.Dispose();
         }
         net.eval();
-        network = net;
+        _network = net;
         Training = (epoch - 1, bestEpoch);
     }
 
@@ -156,13 +156,13 @@ public sealed class ThreeDpcProbe : Probe
     protected override Tensor DecisionCore(Tensor features)
     {
         using var noGrad = no_grad();
-        return network!.call(features.to(ScalarType.Float32)).to(ScalarType.Float64);
+        return _network!.call(features.to(ScalarType.Float32)).to(ScalarType.Float64);
     }
 
     /// <inheritdoc />
     protected override void ReleaseFitted()
     {
-        network?.Dispose();
-        network = null;
+        _network?.Dispose();
+        _network = null;
     }
 }

@@ -11,11 +11,11 @@ namespace Phosphene.Sensitivity;
 /// </remarks>
 public sealed class HaltonSequence : LowDiscrepancySequence
 {
-    readonly int[] bases;
+    readonly int[] _bases;
 
     /// <summary>Creates the sequence in <paramref name="dimensions"/> dimensions.</summary>
     /// <exception cref="PhospheneException"><paramref name="dimensions"/> is below 1.</exception>
-    public HaltonSequence(int dimensions) : base(dimensions) => bases = FirstPrimes(dimensions);
+    public HaltonSequence(int dimensions) : base(dimensions) => _bases = FirstPrimes(dimensions);
 
     /// <inheritdoc />
     protected override long MaxPoints => long.MaxValue;
@@ -26,7 +26,7 @@ public sealed class HaltonSequence : LowDiscrepancySequence
         int d = Dimensions;
         for (long k = 0; k < count; k++)
             for (int j = 0; j < d; j++)
-                values[k * d + j] = RadicalInverse(skip + k, bases[j]);
+                values[k * d + j] = RadicalInverse(skip + k, _bases[j]);
     }
 
     static double RadicalInverse(long index, int radix)

@@ -18,7 +18,7 @@ namespace Phosphene.Sensitivity;
 /// </remarks>
 public sealed class SaltelliDesign
 {
-    readonly double[] a, b; // row-major N×d
+    readonly double[] _a, _b; // row-major N×d
 
     /// <summary>Builds the design for <paramref name="dimensions"/> inputs and <paramref name="designs"/> base samples N.</summary>
     /// <param name="dimensions">Number of inputs d (e.g. grid cells, concepts).</param>
@@ -36,14 +36,14 @@ public sealed class SaltelliDesign
                 $"a Saltelli design for {dimensions} inputs needs a {2 * dimensions}-dimensional sequence, got {sequence.Dimensions}");
         Dimensions = dimensions;
         Designs = designs;
-        a = new double[designs * dimensions];
-        b = new double[designs * dimensions];
+        _a = new double[designs * dimensions];
+        _b = new double[designs * dimensions];
         using var points = sequence.Sample(designs, skip);
         var all = points.data<double>().ToArray();
         for (int n = 0; n < designs; n++)
         {
-            Array.Copy(all, n * 2 * dimensions, a, n * dimensions, dimensions);
-            Array.Copy(all, n * 2 * dimensions + dimensions, b, n * dimensions, dimensions);
+            Array.Copy(all, n * 2 * dimensions, _a, n * dimensions, dimensions);
+            Array.Copy(all, n * 2 * dimensions + dimensions, _b, n * dimensions, dimensions);
         }
     }
 
@@ -57,10 +57,10 @@ public sealed class SaltelliDesign
     public long RowCount => (long)(Dimensions + 2) * Designs;
 
     /// <summary>The matrix A, float64 N×d.</summary>
-    public Tensor A() => tensor(a, [Designs, Dimensions], ScalarType.Float64);
+    public Tensor A() => tensor(_a, [Designs, Dimensions], ScalarType.Float64);
 
     /// <summary>The matrix B, float64 N×d.</summary>
-    public Tensor B() => tensor(b, [Designs, Dimensions], ScalarType.Float64);
+    public Tensor B() => tensor(_b, [Designs, Dimensions], ScalarType.Float64);
 
     /// <summary>A_B^(i): A with column <paramref name="input"/> (0-based) replaced by B's, float64 N×d.</summary>
     /// <exception cref="PhospheneException"><paramref name="input"/> is outside 0 … d − 1.</exception>
@@ -86,9 +86,9 @@ public sealed class SaltelliDesign
         {
             long row = start + r;
             int block = (int)(row / Designs), n = (int)(row % Designs);
-            var source = block == 1 ? b : a;
+            var source = block == 1 ? _b : _a;
             Array.Copy(source, n * d, values, r * d, d);
-            if (block >= 2) values[r * d + block - 2] = b[n * d + block - 2];
+            if (block >= 2) values[r * d + block - 2] = _b[n * d + block - 2];
         }
         return tensor(values, [count, d], ScalarType.Float64);
     }

@@ -20,7 +20,7 @@ public sealed class SobolSequence : LowDiscrepancySequence
     public const int MaxDimensions = SobolDirectionNumbers.MaxDimensions;
 
     static readonly Lazy<int[][]> InitialNumbers = new(ParseTable);
-    readonly uint[][] directions; // [dimension][bit]: v_{bit+1} scaled to 32 bits
+    readonly uint[][] _directions; // [dimension][bit]: v_{bit+1} scaled to 32 bits
 
     /// <summary>Creates the sequence in <paramref name="dimensions"/> dimensions.</summary>
     /// <exception cref="PhospheneException"><paramref name="dimensions"/> is outside 1 … 1024.</exception>
@@ -30,11 +30,11 @@ public sealed class SobolSequence : LowDiscrepancySequence
             throw new PhospheneException(
                 $"the Sobol sequence supports 1 to {MaxDimensions} dimensions (embedded Joe–Kuo table), got {dimensions}; " +
                 "use HaltonSequence or fewer dimensions (e.g. a coarser grid)");
-        directions = new uint[dimensions][];
-        directions[0] = new uint[Bits];
-        for (int k = 0; k < Bits; k++) directions[0][k] = 1u << (Bits - 1 - k);
+        _directions = new uint[dimensions][];
+        _directions[0] = new uint[Bits];
+        for (int k = 0; k < Bits; k++) _directions[0][k] = 1u << (Bits - 1 - k);
         var table = InitialNumbers.Value;
-        for (int j = 1; j < dimensions; j++) directions[j] = Directions(table[j - 1]);
+        for (int j = 1; j < dimensions; j++) _directions[j] = Directions(table[j - 1]);
     }
 
     /// <inheritdoc />
@@ -49,7 +49,7 @@ public sealed class SobolSequence : LowDiscrepancySequence
         ulong gray = (ulong)skip ^ ((ulong)skip >> 1);
         for (int bit = 0; gray != 0; bit++, gray >>= 1)
             if ((gray & 1) != 0)
-                for (int j = 0; j < d; j++) state[j] ^= directions[j][bit];
+                for (int j = 0; j < d; j++) state[j] ^= _directions[j][bit];
         const double scale = 1.0 / (1L << Bits);
         for (long k = 0; k < count; k++)
         {
@@ -58,7 +58,7 @@ public sealed class SobolSequence : LowDiscrepancySequence
             // Next point: flip the direction number of the lowest zero bit of the current index.
             int bit = BitOperations.TrailingZeroCount((ulong)(skip + k + 1));
             if (bit < Bits)
-                for (int j = 0; j < d; j++) state[j] ^= directions[j][bit];
+                for (int j = 0; j < d; j++) state[j] ^= _directions[j][bit];
         }
     }
 

@@ -129,11 +129,11 @@ public class ProbeMagicTests
         context.SetVariable("last", trials);
         context.SetVariable("first", trials.permute(2, 0, 1).contiguous());  // R×N×T
         context.SetVariable("middle", trials.permute(0, 2, 1).contiguous()); // N×R×T
-        const string Command = "%probe predictivity --model identity --layers flat --inputs stimuli --folds 4";
-        var byDefault = Assert.IsType<PredictivityResult>(context.Magic($"{Command} --responses last"));
-        var axis0 = Assert.IsType<PredictivityResult>(context.Magic($"{Command} --responses first --trials-axis 0"));
-        var axis1 = Assert.IsType<PredictivityResult>(context.Magic($"{Command} --responses middle --trials-axis 1"));
-        var axis2 = Assert.IsType<PredictivityResult>(context.Magic($"{Command} --responses last --trials-axis 2"));
+        const string command = "%probe predictivity --model identity --layers flat --inputs stimuli --folds 4";
+        var byDefault = Assert.IsType<PredictivityResult>(context.Magic($"{command} --responses last"));
+        var axis0 = Assert.IsType<PredictivityResult>(context.Magic($"{command} --responses first --trials-axis 0"));
+        var axis1 = Assert.IsType<PredictivityResult>(context.Magic($"{command} --responses middle --trials-axis 1"));
+        var axis2 = Assert.IsType<PredictivityResult>(context.Magic($"{command} --responses last --trials-axis 2"));
 
         // The same numbers as the typed API on the same features, whichever axis held the trials.
         var direct = NeuralPredictivity.Score(features, trials, folds: CrossValidation.KFold(2000, 4, 0));
@@ -171,16 +171,16 @@ public class ProbeMagicTests
         context.SetVariable("longTable", longFrame);
         context.SetVariable("mean", mean);
         context.SetVariable("trials", trials);
-        const string Command = "%probe predictivity --model identity --layers flat,head --inputs stimuli --folds 4 --responses";
+        const string command = "%probe predictivity --model identity --layers flat,head --inputs stimuli --folds 4 --responses";
 
-        var fromWide = Assert.IsType<PredictivityResult>(context.Magic($"{Command} wide"));
-        var fromMean = Assert.IsType<PredictivityResult>(context.Magic($"{Command} mean"));
+        var fromWide = Assert.IsType<PredictivityResult>(context.Magic($"{command} wide"));
+        var fromMean = Assert.IsType<PredictivityResult>(context.Magic($"{command} mean"));
         Assert.Null(fromWide.Ceiling);
         foreach (var layer in new[] { "flat", "head" }) AssertSame(fromMean.Scores[layer], fromWide.Scores[layer]);
         Assert.Equal(8, fromWide.Scores["flat"].PerTarget.Count);
 
-        var fromLong = Assert.IsType<PredictivityResult>(context.Magic($"{Command} longTable"));
-        var fromTensor = Assert.IsType<PredictivityResult>(context.Magic($"{Command} trials"));
+        var fromLong = Assert.IsType<PredictivityResult>(context.Magic($"{command} longTable"));
+        var fromTensor = Assert.IsType<PredictivityResult>(context.Magic($"{command} trials"));
         Assert.NotNull(fromLong.Ceiling);
         foreach (var layer in new[] { "flat", "head" }) AssertSame(fromTensor.Scores[layer], fromLong.Scores[layer]);
         Assert.Equal(NoiseCeiling.Compute(trials).PerTarget, fromLong.Ceiling!.PerTarget, (a, b) => Math.Abs(a - b) < 1e-12);
@@ -201,20 +201,20 @@ public class ProbeMagicTests
             new PrimitiveDataFrameColumn<int>("target", cells.Select(c => c / 4 % 8)),
             new PrimitiveDataFrameColumn<int>("trial", cells.Select(c => c % 4)),
             new PrimitiveDataFrameColumn<double>("response", cells.Select(c => (double)c))));
-        const string Command = "%probe predictivity --model identity --layers flat --inputs stimuli --responses";
+        const string command = "%probe predictivity --model identity --layers flat --inputs stimuli --responses";
 
-        var e = Assert.Throws<MagicException>(() => context.Magic($"{Command} first"));
+        var e = Assert.Throws<MagicException>(() => context.Magic($"{command} first"));
         Assert.Equal("%probe predictivity: '--responses' has 4 rows but '--inputs' has 200 stimuli; pass one response row per stimulus, " +
                      "in the same order (the responses [4, 200, 8] are read as stimuli × targets × trials with trials on axis 2; " +
                      "did you mean '--trials-axis 0'?)", e.Message);
-        e = Assert.Throws<MagicException>(() => context.Magic($"{Command} trials --trials-axis 3"));
+        e = Assert.Throws<MagicException>(() => context.Magic($"{command} trials --trials-axis 3"));
         Assert.Equal("%probe predictivity: option '--trials-axis' must be a whole number from 0 to 2, got 3; give a value in that range, or auto", e.Message);
-        e = Assert.Throws<MagicException>(() => context.Magic($"{Command} fewRows"));
+        e = Assert.Throws<MagicException>(() => context.Magic($"{command} fewRows"));
         Assert.Equal("%probe predictivity: '--responses' has 150 rows but '--inputs' has 200 stimuli; pass one response row per stimulus, in the same order", e.Message);
-        e = Assert.Throws<MagicException>(() => context.Magic($"{Command} fewRows --trials-axis 0"));
+        e = Assert.Throws<MagicException>(() => context.Magic($"{command} fewRows --trials-axis 0"));
         Assert.Equal("%probe predictivity: option '--trials-axis' applies to 3-D responses (N×T×R tensors), but '--responses' is a wide " +
                      "DataFrame (one column per target); remove it", e.Message);
-        e = Assert.Throws<MagicException>(() => context.Magic($"{Command} gappy"));
+        e = Assert.Throws<MagicException>(() => context.Magic($"{command} gappy"));
         Assert.Equal("%probe predictivity: option '--responses': the DataFrame: 6399 rows do not fill 200 stimuli × 8 targets × 4 trials = 6400 cells; " +
                      "every stimulus needs every target on every trial, once", e.Message);
     }

@@ -40,12 +40,12 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
         }
     }
 
-    readonly Trained task;
+    readonly Trained _task;
 
-    public RegionTaskTests(Trained task) => this.task = task;
+    public RegionTaskTests(Trained task) => this._task = task;
 
     [Fact]
-    public void TheTinyModelLearnsTheTask() => Assert.True(task.Accuracy > 0.95, $"accuracy {task.Accuracy}");
+    public void TheTinyModelLearnsTheTask() => Assert.True(_task.Accuracy > 0.95, $"accuracy {_task.Accuracy}");
 
     /// <summary>Mean share of each map's positive mass inside the top-left 8×8 quadrant.</summary>
     static double QuadrantShare(Tensor maps)
@@ -68,7 +68,7 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
     {
         var method = name == "rise" ? new Rise { Masks = 1000 } : AttributionMethods.Create(name);
         method = method.With(method.Settings with { BatchSize = 256 });
-        using var maps = method.Attribute(task.Model, task.Images, task.Labels);
+        using var maps = method.Attribute(_task.Model, _task.Images, _task.Labels);
         Assert.Equal(new long[] { 8, 16, 16 }, maps.shape);
         double share = QuadrantShare(maps);
         Assert.True(share > 0.5, $"{name} puts {share:P0} of its positive mass in the label quadrant (area 25%)");
@@ -77,16 +77,16 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
     [Fact]
     public void SameSeedSameMapsWhateverTheBatchSize()
     {
-        var x = task.Images[..2];
-        var y = task.Labels[..2];
+        var x = _task.Images[..2];
+        var y = _task.Labels[..2];
         foreach (var name in new[] { "rise", "smoothgrad", "lime", "hsic" })
         {
             var a = Cheap(name, masks: 300, samples: 120, designs: 100, noisySamples: 10, new MethodSettings { BatchSize = 64 });
             var b = a.With(a.Settings with { BatchSize = 37 });
             var c = a.With(a.Settings with { Seed = 1 });
-            using var first = a.Attribute(task.Model, x, y);
-            using var second = b.Attribute(task.Model, x, y);
-            using var other = c.Attribute(task.Model, x, y);
+            using var first = a.Attribute(_task.Model, x, y);
+            using var second = b.Attribute(_task.Model, x, y);
+            using var other = c.Attribute(_task.Model, x, y);
             Assert.True((first - second).abs().max().item<float>() <= 1e-5 * first.abs().max().item<float>(), $"{name} depends on the batch size");
             Assert.False(first.equal(other).all().item<bool>(), $"{name} ignores its seed");
         }
@@ -98,7 +98,7 @@ public class RegionTaskTests : IClassFixture<RegionTaskTests.Trained>
         foreach (var name in AttributionMethods.Names)
         {
             var method = Cheap(name, masks: 100, samples: 50, designs: 64, noisySamples: 4, new MethodSettings());
-            using var maps = method.Attribute(task.Model, task.Images[..2], task.Labels[..2]);
+            using var maps = method.Attribute(_task.Model, _task.Images[..2], _task.Labels[..2]);
             Assert.Equal(new long[] { 2, 16, 16 }, maps.shape);
             Assert.Equal(ScalarType.Float32, maps.dtype);
             Assert.True(maps.isfinite().all().item<bool>(), $"{name} gave non-finite values");

@@ -25,9 +25,9 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
 
     static readonly SmallCnnHyperparameters Narrow = new() { Conv1Channels = 8, Conv2Channels = 16, HiddenUnits = 32 };
     static readonly TrainingOptions Short = new() { Epochs = 2, BatchSize = 64, Seed = 5 };
-    readonly TinyData data;
+    readonly TinyData _data;
 
-    public TrainingTests(TinyData data) => this.data = data;
+    public TrainingTests(TinyData data) => this._data = data;
 
     static float[] Weights(ZooModel model) =>
         model.state_dict().Values.SelectMany(t => t.to_type(ScalarType.Float32).flatten().data<float>().ToArray()).ToArray();
@@ -38,9 +38,9 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
         using var a = ModelZoo.Create("cnn", Narrow, seed: 5);
         using var b = ModelZoo.Create("cnn", Narrow, seed: 5);
         using var c = ModelZoo.Create("cnn", Narrow, seed: 5);
-        Trainer.Train(a, data.Train, Short);
-        Trainer.Train(b, data.Train, Short);
-        Trainer.Train(c, data.Train, Short with { Seed = 6 });
+        Trainer.Train(a, _data.Train, Short);
+        Trainer.Train(b, _data.Train, Short);
+        Trainer.Train(c, _data.Train, Short with { Seed = 6 });
 
         Assert.Equal(Weights(a), Weights(b));
         Assert.NotEqual(Weights(a), Weights(c));
@@ -51,10 +51,10 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
     {
         using var model = ModelZoo.Create("cnn", Narrow, seed: 5);
         var reports = new List<TrainingProgress>();
-        var before = Evaluation.Evaluate(model, data.Test);
+        var before = Evaluation.Evaluate(model, _data.Test);
 
-        var run = Trainer.Train(model, data.Train, Short with { ReportEvery = 4 }, new SynchronousProgress<TrainingProgress>(reports.Add));
-        var after = Evaluation.Evaluate(model, data.Test);
+        var run = Trainer.Train(model, _data.Train, Short with { ReportEvery = 4 }, new SynchronousProgress<TrainingProgress>(reports.Add));
+        var after = Evaluation.Evaluate(model, _data.Test);
 
         Assert.Equal(16, run.Steps);                         // 2 epochs × 512/64 batches
         Assert.Equal(2, run.History.Count);
@@ -69,8 +69,8 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
     {
         using var cache = new TempDirectory();
         var store = new CheckpointStore(cache.Path);
-        using var first = ModelZoo.Trained("cnn", data.Train, data.Test, Short, hyperparameters: Narrow, store: store);
-        using var second = ModelZoo.Trained("cnn", data.Train, data.Test, Short, hyperparameters: Narrow, store: store);
+        using var first = ModelZoo.Trained("cnn", _data.Train, _data.Test, Short, hyperparameters: Narrow, store: store);
+        using var second = ModelZoo.Trained("cnn", _data.Train, _data.Test, Short, hyperparameters: Narrow, store: store);
 
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
@@ -86,7 +86,7 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
         Assert.All(uses, i => Assert.Equal(sha, i.Sha256));
 
         // Other data or options: another key, so a fresh training run.
-        using var other = ModelZoo.Trained("cnn", data.Train, data.Test, Short with { Epochs = 1 }, hyperparameters: Narrow, store: store);
+        using var other = ModelZoo.Trained("cnn", _data.Train, _data.Test, Short with { Epochs = 1 }, hyperparameters: Narrow, store: store);
         Assert.False(other.FromCache);
         Assert.Equal(4, Directory.GetFiles(cache.Path).Length);
     }
@@ -98,7 +98,7 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            ModelZoo.Trained("cnn", data.Train, data.Test, Short, cancellation: cts.Token, hyperparameters: Narrow,
+            ModelZoo.Trained("cnn", _data.Train, _data.Test, Short, cancellation: cts.Token, hyperparameters: Narrow,
                              store: new CheckpointStore(cache.Path)));
         Assert.Empty(Directory.GetFiles(cache.Path));
     }
@@ -108,7 +108,7 @@ public class TrainingTests : IClassFixture<TrainingTests.TinyData>
     {
         using var cache = new TempDirectory();
         var e = Assert.Throws<PhospheneException>(() =>
-            ModelZoo.Trained("cnn", data.Train, data.Test, Short with { LearningRate = 1e30, Schedule = LearningRateSchedule.Constant },
+            ModelZoo.Trained("cnn", _data.Train, _data.Test, Short with { LearningRate = 1e30, Schedule = LearningRateSchedule.Constant },
                              hyperparameters: Narrow, store: new CheckpointStore(cache.Path)));
         Assert.Matches(@"^training diverged at epoch 1, batch \d+ \(loss (NaN|∞|-∞)\); lower the learning rate \(now 1E\+30\) or change the seed$", e.Message);
         Assert.Empty(Directory.GetFiles(cache.Path));

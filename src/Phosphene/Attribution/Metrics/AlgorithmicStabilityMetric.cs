@@ -11,17 +11,17 @@ namespace Phosphene.Attribution.Metrics;
 /// </remarks>
 public abstract class AlgorithmicStabilityMetric : AttributionMetric
 {
-    readonly SplitModels? splits;
+    readonly SplitModels? _splits;
 
     /// <summary>Creates the metric on models retrained on k splits (see <see cref="SplitModels.Train"/>).</summary>
-    private protected AlgorithmicStabilityMetric(string name, SplitModels? splits) : base(name) => this.splits = splits;
+    private protected AlgorithmicStabilityMetric(string name, SplitModels? splits) : base(name) => this._splits = splits;
 
     /// <summary>The k leave-one-split-out models and their data.</summary>
     /// <exception cref="PhospheneException">The metric was made without them.</exception>
-    public SplitModels Splits => splits ?? throw MissingSplits(Name);
+    public SplitModels Splits => _splits ?? throw MissingSplits(Name);
 
     /// <summary>Whether the metric was given its split models (it cannot run without).</summary>
-    internal bool HasSplits => splits is not null;
+    internal bool HasSplits => _splits is not null;
 
     /// <summary>The error of a MeGe or ReCo made without split models, saying how to build them.</summary>
     internal static PhospheneException MissingSplits(string name) => new(
@@ -31,7 +31,7 @@ public abstract class AlgorithmicStabilityMetric : AttributionMetric
     /// <inheritdoc />
     protected override void Validate()
     {
-        if (splits is null) throw MissingSplits(Name);
+        if (_splits is null) throw MissingSplits(Name);
     }
 
     /// <inheritdoc />

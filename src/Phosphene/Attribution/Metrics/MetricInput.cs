@@ -9,7 +9,7 @@ namespace Phosphene.Attribution.Metrics;
 /// </summary>
 public sealed class MetricInput
 {
-    readonly Lazy<long> classCount;
+    readonly Lazy<long> _classCount;
 
     internal MetricInput(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, Tensor maps,
                          AttributionFunction? explainer, IProgress<MetricProgress>? progress, CancellationToken cancellation)
@@ -21,7 +21,7 @@ public sealed class MetricInput
         Explainer = explainer;
         Progress = progress;
         Cancellation = cancellation;
-        classCount = new Lazy<long>(() =>
+        _classCount = new Lazy<long>(() =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -58,5 +58,5 @@ public sealed class MetricInput
     public long Count => Inputs.shape[0];
 
     /// <summary>Number of classes K of the model (one forward pass, done once on first use).</summary>
-    public long ClassCount => classCount.Value;
+    public long ClassCount => _classCount.Value;
 }

@@ -21,7 +21,7 @@ public delegate nn.Module<Tensor, Tensor> SplitTrainer(ImageDataset train, Image
 /// </summary>
 public sealed class SplitModels : IDisposable
 {
-    readonly Dictionary<AttributionFunction, AlgorithmicStabilityResult> results = [];
+    readonly Dictionary<AttributionFunction, AlgorithmicStabilityResult> _results = [];
 
     /// <summary>Wraps already trained models: <paramref name="models"/>[i] must not have seen split i of <paramref name="data"/>.</summary>
     /// <param name="data">The data the splits are cut from (contiguous, sizes differing by at most one).</param>
@@ -127,8 +127,8 @@ public sealed class SplitModels : IDisposable
                                                CancellationToken cancellation = default)
     {
         if (batchSize < 1) throw new PhospheneException($"batch size {batchSize} is invalid: it must be at least 1");
-        lock (results)
-            if (results.TryGetValue(explainer, out var cached)) return cached;
+        lock (_results)
+            if (_results.TryGetValue(explainer, out var cached)) return cached;
         using var scope = NewDisposeScope();
         long n = Data.Count, h = Data.Images.shape[2], w = Data.Images.shape[3];
         var maps = zeros(K, n, h, w, ScalarType.Float32);
@@ -161,7 +161,7 @@ public sealed class SplitModels : IDisposable
             progress?.Report(m + 1);
         }
         var result = AlgorithmicStability.Compute(maps, predictions, Data.Labels, Split);
-        lock (results) results[explainer] = result;
+        lock (_results) _results[explainer] = result;
         return result;
     }
 

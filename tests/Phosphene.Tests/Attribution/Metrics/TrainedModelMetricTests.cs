@@ -34,20 +34,20 @@ public class TrainedModelMetricTests : IClassFixture<TrainedModelMetricTests.Tin
         }
     }
 
-    readonly TinyCnn cnn;
+    readonly TinyCnn _cnn;
 
-    public TrainedModelMetricTests(TinyCnn cnn) => this.cnn = cnn;
+    public TrainedModelMetricTests(TinyCnn cnn) => this._cnn = cnn;
 
     [Fact]
     public void GradientTimesInputBeatsARandomMapOnDeletionAndInsertion()
     {
-        using var map = TestExplainers.GradientTimesInput(cnn.Model, cnn.X, cnn.Y);
+        using var map = TestExplainers.GradientTimesInput(_cnn.Model, _cnn.X, _cnn.Y);
         using var random = rand(16, 28, 28, generator: new Generator(2));
 
-        double deletionTrue = new Deletion().Evaluate(cnn.Model, cnn.X, cnn.Y, map).Score;
-        double deletionRandom = new Deletion().Evaluate(cnn.Model, cnn.X, cnn.Y, random).Score;
-        double insertionTrue = new Insertion().Evaluate(cnn.Model, cnn.X, cnn.Y, map).Score;
-        double insertionRandom = new Insertion().Evaluate(cnn.Model, cnn.X, cnn.Y, random).Score;
+        double deletionTrue = new Deletion().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, map).Score;
+        double deletionRandom = new Deletion().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, random).Score;
+        double insertionTrue = new Insertion().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, map).Score;
+        double insertionRandom = new Insertion().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, random).Score;
 
         Assert.True(deletionTrue < deletionRandom, $"deletion: gradient×input {deletionTrue:F3}, random {deletionRandom:F3}");
         Assert.True(insertionTrue > insertionRandom, $"insertion: gradient×input {insertionTrue:F3}, random {insertionRandom:F3}");
@@ -56,13 +56,13 @@ public class TrainedModelMetricTests : IClassFixture<TrainedModelMetricTests.Tin
     [Fact]
     public void AMapThatIgnoresTheModelPassesRandomisationUnchangedAndGradientsFall()
     {
-        using var before = cnn.Model.call(cnn.X);
-        using var intensity = TestExplainers.InputIntensity(cnn.Model, cnn.X, cnn.Y);
-        using var saliency = TestExplainers.Saliency(cnn.Model, cnn.X, cnn.Y);
+        using var before = _cnn.Model.call(_cnn.X);
+        using var intensity = TestExplainers.InputIntensity(_cnn.Model, _cnn.X, _cnn.Y);
+        using var saliency = TestExplainers.Saliency(_cnn.Model, _cnn.X, _cnn.Y);
 
-        var ignoring = new ModelRandomisation().Evaluate(cnn.Model, cnn.X, cnn.Y, intensity, TestExplainers.InputIntensity);
-        var gradient = new ModelRandomisation().Evaluate(cnn.Model, cnn.X, cnn.Y, saliency, TestExplainers.Saliency);
-        using var after = cnn.Model.call(cnn.X);
+        var ignoring = new ModelRandomisation().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, intensity, TestExplainers.InputIntensity);
+        var gradient = new ModelRandomisation().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, saliency, TestExplainers.Saliency);
+        using var after = _cnn.Model.call(_cnn.X);
 
         // Layers with parameters, output side first.
         Assert.Equal(["classifier.3", "classifier.0", "features.5", "features.4", "features.1", "features.0"], gradient.Layers);
@@ -79,25 +79,25 @@ public class TrainedModelMetricTests : IClassFixture<TrainedModelMetricTests.Tin
     [Fact]
     public void IndependentRandomisationOfNamedLayersAndUnknownLayerSuggestion()
     {
-        using var saliency = TestExplainers.Saliency(cnn.Model, cnn.X, cnn.Y);
+        using var saliency = TestExplainers.Saliency(_cnn.Model, _cnn.X, _cnn.Y);
         var result = new ModelRandomisation { Mode = RandomisationMode.Independent, Layers = ["classifier.3", "features.0"] }
-            .Evaluate(cnn.Model, cnn.X, cnn.Y, saliency, TestExplainers.Saliency);
+            .Evaluate(_cnn.Model, _cnn.X, _cnn.Y, saliency, TestExplainers.Saliency);
         Assert.Equal(2, result.Spearman.Count);
         Assert.All(result.SpearmanAbsolute, r => Assert.InRange(r, -1, 0.99));
 
         var e = Assert.Throws<PhospheneException>(() =>
-            new ModelRandomisation { Layers = ["features.O"] }.Evaluate(cnn.Model, cnn.X, cnn.Y, saliency, TestExplainers.Saliency));
+            new ModelRandomisation { Layers = ["features.O"] }.Evaluate(_cnn.Model, _cnn.X, _cnn.Y, saliency, TestExplainers.Saliency));
         Assert.StartsWith("randomisation: unknown layer 'features.O'; did you mean 'features.0'?", e.Message);
     }
 
     [Fact]
     public void RandomLogitSeparatesClassSensitiveFromClassBlindMaps()
     {
-        using var intensity = TestExplainers.InputIntensity(cnn.Model, cnn.X, cnn.Y);
-        using var gradient = TestExplainers.Gradient(cnn.Model, cnn.X, cnn.Y);
+        using var intensity = TestExplainers.InputIntensity(_cnn.Model, _cnn.X, _cnn.Y);
+        using var gradient = TestExplainers.Gradient(_cnn.Model, _cnn.X, _cnn.Y);
 
-        var blind = new RandomLogit().Evaluate(cnn.Model, cnn.X, cnn.Y, intensity, TestExplainers.InputIntensity);
-        var sensitive = new RandomLogit().Evaluate(cnn.Model, cnn.X, cnn.Y, gradient, TestExplainers.Gradient);
+        var blind = new RandomLogit().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, intensity, TestExplainers.InputIntensity);
+        var sensitive = new RandomLogit().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, gradient, TestExplainers.Gradient);
 
         Assert.All(blind.PerExample, s => Assert.Equal(1, s, 6));
         Assert.True(sensitive.Score < 0.7, $"gradient SSIM {sensitive.Score:F3}");
@@ -108,14 +108,14 @@ public class TrainedModelMetricTests : IClassFixture<TrainedModelMetricTests.Tin
     public void TheCutoffSearchOfSaliencyAgreesWithTheForGradMethodAtTheChosenSigma()
     {
         var saliency = new Saliency();
-        var result = new ForGradCutoffSearch { UseCache = false, Sigmas = [2, 4, 8, 20] }.Search(cnn.Model, saliency, cnn.X, cnn.Y);
+        var result = new ForGradCutoffSearch { UseCache = false, Sigmas = [2, 4, 8, 20] }.Search(_cnn.Model, saliency, _cnn.X, _cnn.Y);
 
         Assert.Equal("saliency", result.Method);
         Assert.Equal([2.0, 4, 8, 20], result.Sigmas);
         Assert.Contains(result.BestSigma, result.Sigmas);
         Assert.Equal(result.Scores.Max(), result.BestScore);
-        using var filtered = new ForGrad(saliency, result.BestSigma).Attribute(cnn.Model, cnn.X, cnn.Y);
-        Assert.Equal(result.BestScore, new MuFidelity().Evaluate(cnn.Model, cnn.X, cnn.Y, filtered).Score, 9);
+        using var filtered = new ForGrad(saliency, result.BestSigma).Attribute(_cnn.Model, _cnn.X, _cnn.Y);
+        Assert.Equal(result.BestScore, new MuFidelity().Evaluate(_cnn.Model, _cnn.X, _cnn.Y, filtered).Score, 9);
         Assert.Same(saliency.AsFunction(), saliency.AsFunction());
     }
 }

@@ -15,16 +15,16 @@ public sealed class AttributionReferenceTests : IDisposable
 {
     static readonly string Folder = Path.Combine(DataCatalogTests.RepositoryRoot(), "tests", "Phosphene.Tests", "Attribution", "Reference");
 
-    readonly ZooModel model = ModelZoo.FromPyTorch("cnn", Path.Combine(Folder, "model.bin"), new SmallCnnHyperparameters
+    readonly ZooModel _model = ModelZoo.FromPyTorch("cnn", Path.Combine(Folder, "model.bin"), new SmallCnnHyperparameters
     {
         ImageSize = 16, NumClasses = 4, Conv1Channels = 4, Conv2Channels = 8, HiddenUnits = 16,
     });
 
-    readonly Dictionary<string, Tensor> reference =
+    readonly Dictionary<string, Tensor> _reference =
         StateDictFile.Read(Path.Combine(Folder, "reference.bin")).ToDictionary(e => e.Key, e => e.Value);
 
-    Tensor Inputs => reference["inputs"];
-    Tensor Targets => reference["targets"];
+    Tensor Inputs => _reference["inputs"];
+    Tensor Targets => _reference["targets"];
 
     public static TheoryData<string> Methods => new() { "rise", "sobol", "hsic", "lime", "kernel-shap", "occlusion", "grad-cam", "grad-cam-pp" };
 
@@ -46,15 +46,15 @@ public sealed class AttributionReferenceTests : IDisposable
     public void MapsMatchPyTorch(string name)
     {
         using var scope = NewDisposeScope();
-        var maps = Create(name).Attribute(model, Inputs, Targets);
-        AssertClose(reference[name], maps, name);
+        var maps = Create(name).Attribute(_model, Inputs, Targets);
+        AssertClose(_reference[name], maps, name);
     }
 
     [Fact]
     public void FaithfulnessMetricsMatchPyTorch()
     {
         using var scope = NewDisposeScope();
-        var maps = reference["maps"];
+        var maps = _reference["maps"];
         AttributionMetric[] metrics =
         [
             new Deletion { Steps = 8, BatchSize = 5 }, new Insertion { Steps = 8, BatchSize = 5 },
@@ -63,8 +63,8 @@ public sealed class AttributionReferenceTests : IDisposable
         ];
         foreach (var metric in metrics)
         {
-            var result = metric.Evaluate(model, Inputs, Targets, maps);
-            var expected = reference[metric.Name].data<double>().ToArray();
+            var result = metric.Evaluate(_model, Inputs, Targets, maps);
+            var expected = _reference[metric.Name].data<double>().ToArray();
             Assert.Equal(expected.Length, result.PerExample.Count);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(expected[i] - result.PerExample[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])),
@@ -83,7 +83,7 @@ public sealed class AttributionReferenceTests : IDisposable
 
     public void Dispose()
     {
-        model.Dispose();
-        foreach (var t in reference.Values) t.Dispose();
+        _model.Dispose();
+        foreach (var t in _reference.Values) t.Dispose();
     }
 }
