@@ -34,7 +34,7 @@ public sealed class CraftMagic : Magic
     {
         d.Bare(b => Factorisation(b
             .Option(ValueKinds.ZooModel, "model", "The classifier: a zoo model or trained model (session variable).", required: true)
-            .Required<string>("layer", "Layer path to split the model at, e.g. features.6.")
+            .Option<string?>("layer", null, "Layer path to split the model at, e.g. features.6 (required; without it the error lists the model's layers).")
             .Option(ValueKinds.Images, "images", "The class's images N×C×H×W in [0, 1], or a dataset whose images of --class are taken.", required: true)
             .Required<int>("class", "The class whose logit the concepts explain.", min: 0)
             .Option("patch", 0, "Crop side in pixels (0: half the shorter image side).", min: 0)
@@ -74,6 +74,8 @@ public sealed class CraftMagic : Magic
     static Craft Extract(MagicInvocation invocation, IMagicContext context)
     {
         var model = invocation.Get<ZooModel>("model");
+        var layer = invocation.Get<string?>("layer")
+            ?? throw invocation.Error($"option '--layer' is required, e.g. --layer {model.LayerPaths.LastOrDefault(p => p.StartsWith("features.", StringComparison.Ordinal)) ?? model.LayerPaths[0]} (layers: {string.Join(", ", model.LayerPaths)})");
         int classIndex = invocation.Get<int>("class");
         var images = invocation.Get<ImageInputs>("images").OfClass(classIndex);
         var options = new CraftOptions
@@ -90,7 +92,7 @@ public sealed class CraftMagic : Magic
         };
         using var progress = ProgressDisplay.Show(context, "craft", 3);
         var report = progress.Adapt<CraftProgress>(p => (p.Done, p.Total, p.Stage));
-        var craft = Craft.Fit(new ModelSplit(model, invocation.Get<string>("layer")), images, classIndex, options, report, context.CancellationToken);
+        var craft = Craft.Fit(new ModelSplit(model, layer), images, classIndex, options, report, context.CancellationToken);
         progress.Complete();
         return craft;
     }

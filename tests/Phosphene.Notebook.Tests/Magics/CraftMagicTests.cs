@@ -54,8 +54,10 @@ public class CraftMagicTests
         var context = Context();
         Assert.Equal("%craft needs --class int: The class whose logit the concepts explain.",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x")).Message);
-        Assert.Equal("%craft needs --layer text: Layer path to split the model at, e.g. features.6.",
-            Assert.Throws<MagicException>(() => context.Magic("%craft --model net --images x --class 1")).Message);
+        // Without --layer, the error lists the model's layers to split at.
+        var noLayer = Assert.Throws<MagicException>(() => context.Magic("%craft --model net --images x --class 1")).Message;
+        Assert.StartsWith("%craft: option '--layer' is required, e.g. --layer features.", noLayer);
+        Assert.Contains("(layers: features, features.0, ", noLayer);
         Assert.Contains("did you mean 'semi-nmf'?",
             Assert.Throws<MagicException>(() => context.Magic("%craft --model net --layer features.6 --images x --class 1 --method semi-nfm")).Message);
         Assert.StartsWith("%craft: unknown layer 'features.66'; did you mean 'features.6'? (layers of cnn: features, features.0",
