@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Phosphene.Attribution;
+using Phosphene.Attribution.Metrics;
 using Phosphene.Models;
 using static TorchSharp.torch;
 
@@ -39,6 +40,21 @@ public class ErrorAndMemoryTests
                      "sequence and the sequence has 1024 dimensions", e.Message);
         e = Assert.Throws<PhospheneException>(() => new IntegratedGradients { BaselineImage = zeros(1, 14, 14) }.Attribute(model, x, tensor(new long[] { 0, 1 })));
         Assert.Equal("integrated-gradients: the baseline must be C×H×W or N×C×H×W like the inputs [2, 1, 28, 28], got [1, 14, 14]", e.Message);
+    }
+
+    [Fact]
+    public void AModelThatFailsInsideTorchSharpIsReportedWithTheMethodOrMetricAndTheInputsShape()
+    {
+        // A classifier that expects 10 features: 4×4 images reach its Linear layer as 16 and TorchSharp throws.
+        using var model = nn.Sequential(nn.Flatten(), nn.Linear(10, 3));
+        using var x = zeros(2, 1, 4, 4);
+        using var targets = tensor(new long[] { 0, 1 });
+        var e = Assert.Throws<PhospheneException>(() => new Saliency().Attribute(model, x, targets));
+        Assert.StartsWith("saliency: the model failed on inputs [2, 1, 4, 4]: ", e.Message);
+        e = Assert.Throws<PhospheneException>(() => new Rise { Masks = 8, Grid = 2 }.Attribute(model, x, targets));
+        Assert.StartsWith("rise: the model failed on inputs [", e.Message);
+        e = Assert.Throws<PhospheneException>(() => new Deletion().Evaluate(model, x, targets, zeros(2, 4, 4)));
+        Assert.StartsWith("deletion: the model failed on inputs [1, 1, 4, 4]: ", e.Message);
     }
 
     [Fact]

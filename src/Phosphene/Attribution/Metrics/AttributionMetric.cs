@@ -68,7 +68,7 @@ public abstract class AttributionMetric : IRegistered
         {
             using var scope = NewDisposeScope();
             var floatMaps = maps.dtype == ScalarType.Float32 ? maps.detach() : maps.detach().to_type(ScalarType.Float32);
-            var input = new MetricInput(model, inputs.detach(), targets, floatMaps, explainer, progress, cancellation);
+            var input = new MetricInput(Name, model, inputs.detach(), targets, floatMaps, explainer, progress, cancellation);
             CheckTargets(input);
             return Compute(input);
         }
@@ -108,7 +108,7 @@ public abstract class AttributionMetric : IRegistered
         try
         {
             using var scope = NewDisposeScope();
-            var input = new MetricInput(model, inputs.detach(), targets, maps[0].detach().to_type(ScalarType.Float32), null, progress, cancellation);
+            var input = new MetricInput(Name, model, inputs.detach(), targets, maps[0].detach().to_type(ScalarType.Float32), null, progress, cancellation);
             CheckTargets(input);
             return ComputeEach(input, maps.Select(m => m.detach().to_type(ScalarType.Float32)).ToArray());
         }
@@ -188,7 +188,7 @@ public abstract class AttributionMetric : IRegistered
         {
             input.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var logits = input.Model.call(inputs.narrow(0, start, size));
+            var logits = input.Forward(inputs.narrow(0, start, size));
             result.narrow(0, start, size).copy_(output.Select(logits, targets.narrow(0, start, size)));
         }
         return result;
@@ -212,7 +212,7 @@ public abstract class AttributionMetric : IRegistered
             var pair = arange(start, start + size, ScalarType.Int64);
             var example = pair.div(perExample, rounding_mode: RoundingMode.floor);
             var sample = pair.remainder(perExample);
-            var logits = input.Model.call(perturb(example, sample));
+            var logits = input.Forward(perturb(example, sample));
             result.narrow(0, start, size).copy_(output.Select(logits, input.Targets.index_select(0, example)));
             input.Progress?.Report(new MetricProgress(Name, start + size, total));
         }

@@ -11,9 +11,12 @@ public sealed class MetricInput
 {
     readonly Lazy<long> _classCount;
 
-    internal MetricInput(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, Tensor maps,
+    readonly string _metric;
+
+    internal MetricInput(string metric, nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, Tensor maps,
                          AttributionFunction? explainer, IProgress<MetricProgress>? progress, CancellationToken cancellation)
     {
+        _metric = metric;
         Model = model;
         Inputs = inputs;
         Targets = targets;
@@ -25,12 +28,28 @@ public sealed class MetricInput
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var logits = model.call(inputs.narrow(0, 0, 1));
+            var logits = Forward(inputs.narrow(0, 0, 1));
             if (logits.dim() != 2)
                 throw new PhospheneException(
-                    $"the model must map N×C×H×W images to N×K scores, but it returned [{string.Join(", ", logits.shape)}]");
+                    $"{metric}: the model must map N×C×H×W images to N×K scores, but it returned [{string.Join(", ", logits.shape)}]");
             return logits.shape[1];
         });
+    }
+
+    /// <summary>
+    /// The model's output for <paramref name="inputs"/>; a failure inside the model is reported as a
+    /// <see cref="PhospheneException"/> that names the metric and the inputs' shape, as attribution methods do.
+    /// </summary>
+    public Tensor Forward(Tensor inputs)
+    {
+        try
+        {
+            return Model.call(inputs);
+        }
+        catch (Exception e) when (e is not PhospheneException and not OperationCanceledException)
+        {
+            throw new PhospheneException($"{_metric}: the model failed on inputs [{string.Join(", ", inputs.shape)}]: {e.Message}", e);
+        }
     }
 
     /// <summary>The classifier, mapping float32 N×C×H×W to N×K scores; in evaluation mode during the metric.</summary>
