@@ -43,6 +43,16 @@ public class InteractiveSpellingTests : IClassFixture<KernelFixture>
     }
 
     [Fact]
+    public void ACellInAnotherOfDotNetInteractivesLanguagesIsSaidSkippedAndTheSessionGoesOn()
+    {
+        Ok("var beforeFSharp = 5;");
+        var (_, outputs) = Ok("#!fsharp\n#!share --from csharp beforeFSharp\nbeforeFSharp * 2");
+        Assert.Equal("Skipped: this cell is F# (#!fsharp), which runs on .NET Interactive; this kernel runs C# only.", Text(outputs));
+        Assert.DoesNotContain(outputs, m => m.MessageType == "execute_result");
+        Assert.Equal("5", (string?)Ok("beforeFSharp").Outputs.Single(m => m.MessageType == "execute_result").Content["data"]!["text/plain"]);
+    }
+
+    [Fact]
     public void AnUnknownDirectiveIsAMagicErrorThatSuggestsTheNearest()
     {
         var (reply, _) = _kernel.Execute("#!atribute --help");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Phosphene.Kernel.Tests;
 
@@ -37,7 +38,10 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             var claims = executed["metadata"]?["phosphene"]?["claims"]?.AsArray() ?? [];
             var record = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "claims.json")))!.AsArray();
             Assert.Equal(claims.Count, record.Count);
-            if (!notebook.StartsWith("00-", StringComparison.Ordinal))
+            if (notebook.StartsWith("00-", StringComparison.Ordinal))
+                Assert.Equal("Skipped: this cell is F# (#!fsharp), which runs on .NET Interactive; this kernel runs C# only.",
+                             CellText(executed, "#!fsharp").Trim());
+            else
             {
                 Assert.NotEmpty(claims);
                 Assert.NotEmpty(executed["metadata"]!["phosphene"]!["papers"]!.AsArray());
@@ -98,6 +102,11 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             Assert.Equal(here.Select(c => ((string?)c!["claim"], (double?)c["value"])), thereCompared.Select(c => ((string?)c!["claim"], (double?)c["value"])));
             var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(interactive, "00-tour.ipynb")))!;
             Assert.Equal(".net-csharp", (string?)executed["metadata"]!["kernelspec"]!["name"]);
+            // The tour's F# cell received the C# kernel's CNN (#!share) and its test accuracy (#!set): the same value.
+            var csharp = Regex.Match(CellText(executed, "var cnn = ModelZoo.Trained"), @"test accuracy (\d+\.\d\d) ?%");
+            var fsharp = Regex.Match(CellText(executed, "#!fsharp"), @"^F# received the CNN \(test accuracy (\d+\.\d\d) %\): lowest training loss \d\.\d{4} at epoch \d of \d");
+            Assert.True(csharp.Success && fsharp.Success, CellText(executed, "#!fsharp"));
+            Assert.Equal(csharp.Groups[1].Value, fsharp.Groups[1].Value);
         }
         finally
         {
@@ -105,6 +114,18 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             Directory.Delete(ours, recursive: true);
         }
     }
+
+    // The text outputs (streams and text/plain) of the one code cell whose source contains marker.
+    private static string CellText(JsonNode notebook, string marker)
+    {
+        var cell = notebook["cells"]!.AsArray().Single(c => (string?)c!["cell_type"] == "code" &&
+            string.Concat(c["source"]!.AsArray().Select(l => (string?)l)).Contains(marker, StringComparison.Ordinal))!;
+        return string.Concat(cell["outputs"]!.AsArray().Select(o => Joined(o!["text"] ?? o["data"]?["text/plain"])));
+    }
+
+    // nbformat stores multi-line text as a list of lines or as one string.
+    private static string Joined(JsonNode? text)
+        => text is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)text ?? "";
 
     private async Task Run(string output, params string[] arguments)
     {

@@ -5,10 +5,35 @@ namespace Phosphene.Notebook.Magics;
 /// on the other: <c>#!attribute …</c> is <c>%attribute …</c>; a bare <c>#!time</c> opening a cell applies to the rest
 /// of the cell as in .NET Interactive (<c>%%time</c>) when the magic has a cell form; the C# kernel selectors
 /// (<c>#!csharp</c>, <c>#!c#</c>) name the only language this session runs and are dropped. Line numbers are kept.
+/// A cell that opens with another language's selector (<c>#!fsharp</c>, <c>#!javascript</c>, …) is .NET Interactive's
+/// alone: <see cref="OtherLanguage"/> names it so a C#-only host can say it skipped the cell.
 /// </summary>
 public static class DirectiveSpelling
 {
     private static readonly string[] CSharpSelectors = ["#!csharp", "#!c#", "#!C#"];
+
+    // .NET Interactive's other kernels and their aliases, by the name users read.
+    private static readonly Dictionary<string, string> OtherLanguages = new(StringComparer.Ordinal)
+    {
+        ["fsharp"] = "F#", ["f#"] = "F#", ["F#"] = "F#", ["javascript"] = "JavaScript", ["js"] = "JavaScript",
+        ["pwsh"] = "PowerShell", ["powershell"] = "PowerShell", ["html"] = "HTML", ["mermaid"] = "Mermaid",
+        ["sql"] = "SQL", ["kql"] = "KQL", ["http"] = "HTTP", ["value"] = "a value",
+    };
+
+    /// <summary>
+    /// The language of a cell whose first line selects another of .NET Interactive's kernels (<c>#!fsharp</c> gives
+    /// <c>F#</c>), unless <paramref name="registry"/> has a magic of that name; otherwise null.
+    /// </summary>
+    public static string? OtherLanguage(string code, MagicRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(registry);
+        var first = code.Replace("\r\n", "\n").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        if (first is null || !first.StartsWith("#!", StringComparison.Ordinal))
+            return null;
+        var name = first[2..];
+        return OtherLanguages.TryGetValue(name, out var language) && !registry.TryGet(name, out _) ? language : null;
+    }
 
     /// <summary>True when <paramref name="code"/> has a line in .NET Interactive's directive spelling.</summary>
     public static bool Uses(string code) => code.Contains("#!", StringComparison.Ordinal);

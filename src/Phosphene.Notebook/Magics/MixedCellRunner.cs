@@ -44,6 +44,12 @@ public static class MixedCellRunner
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(host);
+        if (DirectiveSpelling.OtherLanguage(code, registry) is { } language)
+        {
+            // A notebook written for both hosts keeps its .NET Interactive-only cells: here they are said skipped.
+            host.Display($"Skipped: this cell is {language} ({code.TrimStart().Split('\n')[0].Trim()}), which runs on .NET Interactive; this kernel runs C# only.");
+            return host.Value(null);
+        }
         code = DirectiveSpelling.Rewrite(code, registry);
         var segments = MagicCell.Split(code);
         if (segments.All(s => s.Kind == CellSegmentKind.Code))

@@ -44,6 +44,19 @@ public class DirectiveSpellingTests
     }
 
     [Fact]
+    public void ACellOpeningWithAnotherLanguagesSelectorIsNamedByThatLanguage()
+    {
+        Assert.Equal("F#", DirectiveSpelling.OtherLanguage("\n#!fsharp\n#!share --from csharp cnn\ncnn", MagicRegistry.Default));
+        Assert.Equal("JavaScript", DirectiveSpelling.OtherLanguage("#!js\nconsole.log(1)", MagicRegistry.Default));
+        // Only the first line selects the cell's language; C# and magics are ours.
+        Assert.Null(DirectiveSpelling.OtherLanguage("var a = 1;\n#!fsharp", MagicRegistry.Default));
+        Assert.Null(DirectiveSpelling.OtherLanguage("#!csharp\n1", MagicRegistry.Default));
+        Assert.Null(DirectiveSpelling.OtherLanguage("#!time\n1", MagicRegistry.Default));
+        // HTML is a language of .NET Interactive and a cell magic of ours (%%html): ours runs it.
+        Assert.Null(DirectiveSpelling.OtherLanguage("#!html\n<b>bold</b>", MagicRegistry.Default));
+    }
+
+    [Fact]
     public void CodeWithoutDirectivesIsUnchanged()
     {
         const string code = "var s = \"#!not a directive\";\n// #!who in a comment stays\ns";
