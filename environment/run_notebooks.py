@@ -17,8 +17,12 @@ The same notebooks run on either host: the Phosphene kernel (phosphene-csharp, t
 into a local feed, so each notebook's first cell, #r "nuget: Phosphene.Interactive", loads the code of this checkout).
 
 Usage: run_notebooks.py [--notebooks DIR] [--out DIR] [--kernel NAME] [--timeout SECONDS] [--only NAMES]
-                        [--shard I/N] [NAME ...]
+                        [--shard I/N] [--scale quick|paper] [-p NAME=VALUE ...] [NAME ...]
   --only 02,forgrad,06-kuramoto-model   a subset, by number, file name or stem (comma-separated; NAME ... too)
+  --scale paper                         the sizes the papers used, where a notebook gives them (its metadata says what
+                                        it can and cannot reach on this machine); quick (the default) is what CI runs
+  -p epochs=10                          a value for a parameter of the notebooks' cells tagged `parameters` (every
+                                        selected notebook that declares it; an error if none does); wins over --scale
   --shard 2/4                           every 4th notebook of the selection from the 2nd (1-based): a cluster's
                                         array job i of n runs --shard i/n, e.g. --shard $((SLURM_ARRAY_TASK_ID+1))/4
 """
@@ -43,14 +47,20 @@ from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
 
 import dotnet_interactive
+import notebook_parameters
 
 CLAIM_MIME = "application/vnd.phosphene.claim+json"
 PROVENANCE_MIME = "application/vnd.phosphene.provenance+json"
 
 
-def execute(path, out_dir, kernel, timeout):
+def execute(path, out_dir, kernel, timeout, scale, overrides):
     """Runs one notebook; returns (status, seconds, cells executed, first error line or '', claims)."""
     notebook = nbformat.read(path, as_version=4)
+    parameters = notebook_parameters.apply(notebook, path.stem, scale, overrides)
+    chosen = {p: v["value"] for p, v in parameters["values"].items() if v["from"] != "notebook"}
+    if chosen or parameters["note"]:
+        print(f"  parameters: {', '.join(f'{p} = {v}' for p, v in chosen.items()) or 'as written'}"
+              + (f" ({parameters['note']})" if parameters["note"] else ""), flush=True)
     # The executed copy ends with the provenance of its results (the source notebook stays as written).
     provenance_cell = nbformat.v4.new_code_cell("ProvenanceReport.Current()", metadata={"tags": ["provenance"]})
     notebook.cells.append(provenance_cell)
@@ -93,8 +103,9 @@ def execute(path, out_dir, kernel, timeout):
     for claim in claims:
         if claim["paper"] not in papers:
             papers.append(claim["paper"])
-    notebook.metadata["phosphene"] = {"papers": papers, "claims": claims,
-                                      "provenance": provenance(notebook, provenance_cell, path, seconds)}
+    notebook.metadata.setdefault("phosphene", {}).update(
+        {"papers": papers, "claims": claims, "parameters": parameters,
+         "provenance": provenance(notebook, provenance_cell, path, seconds)})
     if status == "ok":
         undeclared = [c for c in claims if c["status"] == "fails"]
         stale = [c for c in claims if c["status"] == "holds" and c.get("declared_not_reproduced")]
@@ -203,7 +214,14 @@ def write_record(out_dir, rows):
         parts.append(f"<h2>{e(stem)}</h2><p><a href=\"{e(stem)}.html\">HTML</a> · <a href=\"{e(name)}\">notebook</a> · "
                      f"{e(status)} · {seconds:.1f} s · {cells} cells" + (f" · <small>{e(detail)}</small>" if detail else "") + "</p>")
         executed = out_dir / name
-        record = nbformat.read(executed, as_version=4).metadata.get("phosphene", {}).get("provenance", {}) if executed.exists() else {}
+        metadata = nbformat.read(executed, as_version=4).metadata.get("phosphene", {}) if executed.exists() else {}
+        record = metadata.get("provenance", {})
+        parameters = metadata.get("parameters", {})
+        if parameters.get("values"):
+            parts.append(f"<p><small>Parameters ({e(parameters['scale'])} scale"
+                         + (f"; {e(parameters['note'])}" if parameters.get("note") else "") + "): "
+                         + ", ".join(f"{e(p)} = {e(v['value'])}" + ("" if v["from"] == "notebook" else f" ({e(v['from'])})")
+                                     for p, v in parameters["values"].items()) + "</small></p>")
         if record.get("toolkit"):
             inputs = "; ".join(f"{i['kind']} {i['name']} (sha256 {i['sha256'][:12]}…)" for i in record.get("inputs", []))
             parts.append(f"<p><small>Phosphene {e(record['toolkit'])} · {e(record.get('dotnet', ''))} · TorchSharp "
@@ -240,8 +258,18 @@ def main():
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--only", default="", help="a subset: numbers, file names or stems, comma-separated")
     parser.add_argument("--shard", default="1/1", help="I/N: every N-th notebook of the selection from the I-th (1-based)")
+    parser.add_argument("--scale", default="quick", choices=["quick", "paper"], help="quick (what CI runs) or paper (the papers' sizes, where given)")
+    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for a parameter of the notebooks' `parameters` cells (repeatable)")
     parser.add_argument("names", nargs="*", help="run only these notebooks (file names or stems)")
     args = parser.parse_args()
+    overrides = {}
+    for item in args.parameter:
+        name, equals, value = item.partition("=")
+        if not equals or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
+            print(f"-p takes NAME=VALUE (e.g. -p epochs=10), not '{item}'", file=sys.stderr)
+            return 2
+        overrides[name.strip()] = value.strip()
 
     paths = sorted(args.notebooks.glob("*.ipynb"))
     if not paths:
@@ -268,6 +296,21 @@ def main():
         print(f"shard {args.shard} of {len(sorted(args.notebooks.glob('*.ipynb')))} notebooks is empty", file=sys.stderr)
         return 0
 
+    # Parameters are checked on every selected notebook before anything runs.
+    try:
+        declared = {p.stem: notebook_parameters.declared(nbformat.read(p, as_version=4), p.stem) for p in paths}
+        for p in paths:
+            notebook_parameters.apply(nbformat.read(p, as_version=4), p.stem, args.scale, overrides)
+    except notebook_parameters.ParameterError as error:
+        print(error, file=sys.stderr)
+        return 2
+    unused = [name for name in overrides if not any(name in names for names in declared.values())]
+    if unused:
+        offered = "; ".join(f"{stem}: {', '.join(names)}" for stem, names in declared.items() if names) or "none"
+        print(f"-p {', '.join(unused)}: no selected notebook declares it in its cell tagged parameters "
+              f"(declared: {offered})", file=sys.stderr)
+        return 2
+
     if args.kernel == dotnet_interactive.KERNEL:
         jupyter_dir = pathlib.Path(tempfile.mkdtemp(prefix="phosphene-dotnet-interactive-"))
         print(f"setting up .NET Interactive ({dotnet_interactive.KERNEL}) in {jupyter_dir} ...", flush=True)
@@ -285,7 +328,7 @@ def main():
     try:
         for path in paths:
             print(f"running {path.name} ...", flush=True)
-            rows.append((path.name, *execute(path, args.out, args.kernel, args.timeout)))
+            rows.append((path.name, *execute(path, args.out, args.kernel, args.timeout, args.scale, overrides)))
     finally:
         if args.kernel == dotnet_interactive.KERNEL:
             shutil.rmtree(jupyter_dir, ignore_errors=True)

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Phosphene.Kernel.Tests;
+
+/// <summary>
+/// The main job's parameters (environment/run_notebooks.py, environment/notebook_parameters.py): a cell tagged
+/// <c>parameters</c>, <c>-p name=value</c> and <c>--scale paper</c> from the notebook's metadata, injected as a cell
+/// tagged <c>injected-parameters</c> that the executed notebook shows; bad values refused before anything runs.
+/// </summary>
+public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.TemporaryKernelSpec>, IDisposable
+{
+    private readonly NotebookSeriesTests.TemporaryKernelSpec _spec;
+    private readonly string _notebooks = Directory.CreateTempSubdirectory("phosphene-parameters").FullName;
+    private readonly string _out = Directory.CreateTempSubdirectory("phosphene-parameters-out").FullName;
+
+    public NotebookParametersTests(NotebookSeriesTests.TemporaryKernelSpec spec)
+    {
+        _spec = spec;
+        Write("01-params.ipynb",
+            Cell("int n = 2;            // a count\nstring label = \"two\";\ndouble rate = 0.5;", "parameters"),
+            Cell("$\"{label}: {n * 10} at {rate}\""));
+        var paper = new JsonObject { ["values"] = new JsonObject { ["n"] = 7 }, ["note"] = "seven, as the paper" };
+        var first = JsonNode.Parse(File.ReadAllText(Path.Combine(_notebooks, "01-params.ipynb")))!;
+        first["metadata"]!["phosphene"] = new JsonObject { ["scales"] = new JsonObject { ["paper"] = paper } };
+        File.WriteAllText(Path.Combine(_notebooks, "01-params.ipynb"), first.ToJsonString());
+        Write("02-plain.ipynb", Cell("1 + 1"));
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_notebooks, recursive: true);
+        Directory.Delete(_out, recursive: true);
+    }
+
+    [Fact]
+    public void AParameterGivenWithPReplacesTheDeclaredValueAndTheExecutedNotebookShowsIt()
+    {
+        var (exit, stdout, stderr) = Run("-p", "n=5", "-p", "label=five words");
+        Assert.True(exit == 0, stdout + stderr);
+        var executed = Executed("01-params.ipynb");
+        Assert.Equal("five words: 50 at 0.5", Result(executed, "$\""));
+        var injected = executed["cells"]!.AsArray().Single(c => Tags(c!).Contains("injected-parameters"))!;
+        Assert.Equal("// Injected by run_notebooks.py (-p)\nint n = 5;\nstring label = \"five words\";", Source(injected));
+        var values = executed["metadata"]!["phosphene"]!["parameters"]!["values"]!;
+        Assert.Equal("5", (string?)values["n"]!["value"]);
+        Assert.Equal("-p", (string?)values["n"]!["from"]);
+        Assert.Equal("notebook", (string?)values["rate"]!["from"]);
+        Assert.Contains("parameters: n = 5, label = \"five words\"", stdout);
+        // The notebook without a parameters cell ran as written.
+        Assert.Equal("2", Result(Executed("02-plain.ipynb"), "1 + 1"));
+    }
+
+    [Fact]
+    public void ThePaperScaleComesFromTheNotebooksMetadataAndPStillWins()
+    {
+        var (exit, stdout, stderr) = Run("--scale", "paper", "-p", "rate=0.25");
+        Assert.True(exit == 0, stdout + stderr);
+        var executed = Executed("01-params.ipynb");
+        Assert.Equal("two: 70 at 0.25", Result(executed, "$\""));
+        var parameters = executed["metadata"]!["phosphene"]!["parameters"]!;
+        Assert.Equal("paper", (string?)parameters["scale"]);
+        Assert.Equal("seven, as the paper", (string?)parameters["note"]);
+        Assert.Equal("scale paper", (string?)parameters["values"]!["n"]!["from"]);
+        var index = File.ReadAllText(Path.Combine(_out, "index.html"));
+        Assert.Contains("Parameters (paper scale; seven, as the paper): ", index);
+        Assert.Contains("n = 7 (scale paper)", index);
+        Assert.Contains("rate = 0.25 (-p)", index);
+    }
+
+    [Fact]
+    public void AParameterNoNotebookDeclaresOrAValueOfTheWrongTypeIsRefusedBeforeAnythingRuns()
+    {
+        var (exit, _, stderr) = Run("-p", "epochs=3");
+        Assert.Equal(2, exit);
+        Assert.Contains("-p epochs: no selected notebook declares it in its cell tagged parameters (declared: 01-params: n, label, rate)", stderr);
+        (exit, _, stderr) = Run("-p", "n=1.5");
+        Assert.Equal(2, exit);
+        Assert.Contains("01-params: n (int, -p): an int takes a whole number, not '1.5'", stderr);
+        (exit, _, stderr) = Run("-p", "n");
+        Assert.Equal(2, exit);
+        Assert.Contains("-p takes NAME=VALUE (e.g. -p epochs=10), not 'n'", stderr);
+        Assert.Empty(Directory.GetFiles(_out, "*.ipynb"));
+    }
+
+    private JsonNode Executed(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(_out, name)))!;
+
+    private static string Source(JsonNode cell)
+        => cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)cell["source"] ?? "";
+
+    private static IEnumerable<string?> Tags(JsonNode cell)
+        => cell["metadata"]?["tags"]?.AsArray().Select(t => (string?)t) ?? [];
+
+    private static string? Result(JsonNode notebook, string sourceStart)
+    {
+        var cell = notebook["cells"]!.AsArray().Single(c => Source(c!).StartsWith(sourceStart, StringComparison.Ordinal))!;
+        var data = cell["outputs"]!.AsArray().Single(o => (string?)o!["output_type"] == "execute_result")!["data"]!["text/plain"];
+        return data is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)data;
+    }
+
+    private static JsonObject Cell(string source, string? tag = null) => new()
+    {
+        ["cell_type"] = "code",
+        ["execution_count"] = null,
+        ["id"] = Guid.NewGuid().ToString("N")[..8],
+        ["metadata"] = tag is null ? new JsonObject() : new JsonObject { ["tags"] = new JsonArray(tag) },
+        ["outputs"] = new JsonArray(),
+        ["source"] = source,
+    };
+
+    private void Write(string name, params JsonObject[] cells)
+    {
+        var notebook = new JsonObject
+        {
+            ["cells"] = new JsonArray(cells),
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["name"] = "phosphene-csharp", ["display_name"] = "C# (Phosphene)", ["language"] = "csharp" },
+            },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        File.WriteAllText(Path.Combine(_notebooks, name), notebook.ToJsonString());
+    }
+
+    private (int Exit, string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3",
+            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--notebooks", _notebooks, "--out", _out, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["JUPYTER_PATH"] = _spec.JupyterPath;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
