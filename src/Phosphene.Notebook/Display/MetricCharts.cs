@@ -72,12 +72,18 @@ public static class MetricCharts
             string? best = table.Best(metric);
             var colours = table.Methods.Select(m => m == best ? Color.fromString("#d62728") : Color.fromString("#1f77b4")).ToArray();
             return Chart.Column<double, string, string>(
-                values: table.Methods.Select(m => table.Scores[metric][m]).ToArray(), Keys: table.Methods.ToArray(),
-                Name: metric, MarkerColor: Color.fromColors(colours), ShowLegend: false);
+                    values: table.Methods.Select(m => table.Scores[metric][m]).ToArray(), Keys: table.Methods.ToArray(),
+                    Name: metric, MarkerColor: Color.fromColors(colours), ShowLegend: false)
+                .WithXAxisStyle<string, string, string>(TitleText: "method")
+                .WithYAxisStyle<double, double, string>(TitleText: $"{metric} score");
         }).ToArray();
-        var titles = table.Metrics.Select(m => $"{m} {(table.HigherIsBetter(m) ? "↑" : "↓")}").ToArray();
+        var titles = table.Metrics.Select(m => $"{m} {(table.HigherIsBetter(m) ? "↑ higher is better" : "↓ lower is better")}").ToArray();
         int columns = Math.Min(3, charts.Length), rows = (charts.Length + columns - 1) / columns;
-        return Chart.Grid(charts, rows, columns, SubPlotTitles: titles).WithSize(300 * columns, 280 * rows);
+        // The method names under each bar group are slanted and take about a third of a cell: the rows keep that
+        // much space between them, so no label runs into the subplot title below.
+        return Chart.Grid(charts, rows, columns, SubPlotTitles: titles, YGap: 0.6, XGap: 0.35)
+            .WithSize(330 * columns, 400 * rows)
+            .Titled("Metric scores (the best method of each in red)");
     }
 
     static GenericChart Titled(this GenericChart chart, string title) =>

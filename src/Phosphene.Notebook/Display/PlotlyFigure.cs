@@ -45,6 +45,32 @@ public sealed class PlotlyFigure
                 _figure["layout"]![key] = value?.DeepClone();
         if (frames is { Count: > 0 })
             _figure["frames"] = frames.DeepClone();
+        if (_size.Width is { } fixedWidth)
+            WrapTitle(_figure["layout"]!.AsObject(), fixedWidth);
+    }
+
+    // plotly.js does not wrap titles: on a chart of fixed width a long one runs past the edge and is cut. Break it at
+    // spaces into lines that fit (an average glyph is about 0.55 of the font size wide).
+    private static void WrapTitle(JsonObject layout, int width)
+    {
+        if (layout["title"] is not JsonObject title || title["text"] is not JsonValue value || !value.TryGetValue(out string? text)
+            || text.Contains("<br>", StringComparison.Ordinal))
+            return;
+        double fontSize = title["font"]?["size"] is JsonValue size && size.TryGetValue(out double points) ? points : 17;
+        int perLine = Math.Max(20, (int)((width - 80) / (0.55 * fontSize)));
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > perLine)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+        lines.Add(line.ToString());
+        title["text"] = string.Join("<br>", lines);
     }
 
     /// <summary>Number of traces drawn first (before any animation).</summary>

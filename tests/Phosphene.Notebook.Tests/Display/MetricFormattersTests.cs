@@ -63,6 +63,12 @@ public class MetricFormattersTests
     {
         var chart = MetricCharts.Bars(Table());
         Assert.Equal(2, Plotly.NET.GenericChart.getTraces(chart).Length);
-        Assert.Contains("sparseness ↑", Plotly.NET.GenericChart.toFigureJson(chart));
+        var json = Plotly.NET.GenericChart.toFigureJson(chart);
+        Assert.Contains("sparseness ↑ higher is better", json);
+        var layout = System.Text.Json.Nodes.JsonNode.Parse(json)!["layout"]!;
+        // Every subplot has axis titles, and the rows leave room for the slanted method names above the next title.
+        Assert.Equal("method", (string?)layout["xaxis2"]!["title"]!["text"]);
+        Assert.Equal("sparseness score", (string?)layout["yaxis2"]!["title"]!["text"]);
+        Assert.Equal(0.6, (double)layout["grid"]!["ygap"]!);
     }
 }

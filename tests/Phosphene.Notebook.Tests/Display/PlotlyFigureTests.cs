@@ -40,6 +40,24 @@ public class PlotlyFigureTests
         Assert.Equal(320, (int)figure["layout"]!["height"]!);
     }
 
+    static Plotly.NET.GenericChart Titled(Plotly.NET.GenericChart chart, string title) =>
+        Plotly.NET.Chart.withTitle(title, TitleFont: null).Invoke(chart);
+
+    [Fact]
+    public void ALongTitleOfAFixedWidthChartIsBrokenIntoLinesThatFit()
+    {
+        const string title = "coherence r(t), mean over 4 networks (10 of the 16 couplings, evenly spaced)";
+        // A chart wide enough keeps its title as written.
+        var wide = Titled(Chart.Line<double, double, string>(x: [0.0, 1.0], y: [0.0, 1.0]).WithSize(Width: 1000, Height: 300), title);
+        Assert.Equal(title, (string)JsonNode.Parse(new PlotlyFigure(wide).ToJson())!["layout"]!["title"]!["text"]!);
+        var narrow = Titled(Chart.Line<double, double, string>(x: [0.0, 1.0], y: [0.0, 1.0]).WithSize(Width: 420, Height: 300), title);
+        var text = (string)JsonNode.Parse(new PlotlyFigure(narrow).ToJson())!["layout"]!["title"]!["text"]!;
+        var lines = text.Split("<br>");
+        Assert.True(lines.Length >= 2, text);
+        Assert.All(lines, l => Assert.True(l.Length <= (420 - 80) / (0.55 * 17), l));
+        Assert.Equal(title, string.Join(" ", lines));
+    }
+
     [Fact]
     public void FramesAndLayoutEntriesAreAddedToTheChartsFigure()
     {
