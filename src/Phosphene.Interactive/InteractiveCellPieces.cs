@@ -21,7 +21,7 @@ internal sealed class InteractiveCellPieces(CSharpKernel kernel, KernelInvocatio
     public Outcome RunCode(string code)
     {
         var result = _magics.Submit(code);
-        return result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed ? new Outcome(true, failed.Message) : new Outcome(false);
+        return InteractiveMagicContext.FailureOf(result) is { } failed ? new Outcome(true, failed.Message) : new Outcome(false);
     }
 
     public bool Failed(Outcome result) => result.Failed;

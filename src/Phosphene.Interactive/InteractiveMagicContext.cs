@@ -52,7 +52,7 @@ internal sealed class InteractiveMagicContext(CSharpKernel kernel, KernelInvocat
     public CodeOutcome Run(string code)
     {
         var result = Submit(code);
-        if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+        if (FailureOf(result) is { } failed)
             throw new SessionCodeException(failed.Exception?.GetType().Name ?? "Error", failed.Message, failed.Message.Split('\n'));
         var value = result.Events.OfType<ReturnValueProduced>().LastOrDefault();
         return new CodeOutcome(value is not null, value?.Value);
@@ -75,6 +75,9 @@ internal sealed class InteractiveMagicContext(CSharpKernel kernel, KernelInvocat
     /// <summary>Runs <paramref name="code"/> in the C# kernel as a child of the running cell.</summary>
     public KernelCommandResult Submit(string code)
         => kernel.SendAsync(new SubmitCode(code, kernel.Name), CancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>The failure of a <see cref="Submit"/>, or null when the code ran.</summary>
+    public static CommandFailed? FailureOf(KernelCommandResult result) => result.Events.OfType<CommandFailed>().FirstOrDefault();
 
     private static SessionCodeException Failure(Exception e)
         => new(e.GetType().Name, e.Message, [$"{e.GetType().Name}: {e.Message}"]);
