@@ -50,11 +50,12 @@ public sealed class PlotlyFigure
     }
 
     // plotly.js does not wrap titles: on a chart of fixed width a long one runs past the edge and is cut. Break it at
-    // spaces into lines that fit (an average glyph is about 0.55 of the font size wide).
+    // spaces into lines that fit (an average glyph is about 0.55 of the font size wide). A title with markup of its own
+    // (<br>, <sub>, a styled <span>) is left as written: its spaces may be inside a tag.
     private static void WrapTitle(JsonObject layout, int width)
     {
         if (layout["title"] is not JsonObject title || title["text"] is not JsonValue value || !value.TryGetValue(out string? text)
-            || text.Contains("<br>", StringComparison.Ordinal))
+            || text.Contains('<', StringComparison.Ordinal))
             return;
         double fontSize = title["font"]?["size"] is JsonValue size && size.TryGetValue(out double points) ? points : 17;
         int perLine = Math.Max(20, (int)((width - 80) / (0.55 * fontSize)));

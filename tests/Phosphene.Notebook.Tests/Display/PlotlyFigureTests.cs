@@ -56,6 +56,10 @@ public class PlotlyFigureTests
         Assert.True(lines.Length >= 2, text);
         Assert.All(lines, l => Assert.True(l.Length <= (420 - 80) / (0.55 * 17), l));
         Assert.Equal(title, string.Join(" ", lines));
+        // Markup of the title's own is kept as written (a space may be inside a tag).
+        const string styled = "<span style='color: red'>coherence r(t)</span>, mean over 4 networks (10 of the 16 couplings)";
+        var marked = Titled(Chart.Line<double, double, string>(x: [0.0, 1.0], y: [0.0, 1.0]).WithSize(Width: 420, Height: 300), styled);
+        Assert.Equal(styled, (string)JsonNode.Parse(new PlotlyFigure(marked).ToJson())!["layout"]!["title"]!["text"]!);
     }
 
     [Fact]
