@@ -18,7 +18,6 @@ import re
 import nbformat
 
 DECLARATION = re.compile(r"^\s*(var|int|long|double|float|bool|string)\s+([A-Za-z_]\w*)\s*=\s*(.+?)\s*;\s*(?://.*)?$")
-TYPES = ("int", "long", "double", "float", "bool", "string")
 
 
 class ParameterError(Exception):
@@ -59,7 +58,7 @@ def infer(literal):
         return "long"
     if re.fullmatch(r"-?[\d_]+", literal):
         return "int"
-    return "double"
+    return "float" if literal[-1] in "fF" else "double"
 
 
 def csharp_literal(kind, value, where):
