@@ -298,9 +298,8 @@ def main():
 
     # Parameters are checked on every selected notebook before anything runs.
     try:
-        declared = {p.stem: notebook_parameters.declared(nbformat.read(p, as_version=4), p.stem) for p in paths}
-        for p in paths:
-            notebook_parameters.apply(nbformat.read(p, as_version=4), p.stem, args.scale, overrides)
+        declared = {p.stem: list(notebook_parameters.apply(nbformat.read(p, as_version=4), p.stem, args.scale, overrides)["values"])
+                    for p in paths}
     except notebook_parameters.ParameterError as error:
         print(error, file=sys.stderr)
         return 2

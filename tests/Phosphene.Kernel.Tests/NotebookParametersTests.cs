@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Phosphene.Kernel.Tests;
@@ -85,8 +84,7 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
 
     private JsonNode Executed(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(_out, name)))!;
 
-    private static string Source(JsonNode cell)
-        => cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)cell["source"] ?? "";
+    private static string Source(JsonNode cell) => NotebookSeriesTests.Joined(cell["source"]);
 
     private static IEnumerable<string?> Tags(JsonNode cell)
         => cell["metadata"]?["tags"]?.AsArray().Select(t => (string?)t) ?? [];
@@ -94,8 +92,7 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
     private static string? Result(JsonNode notebook, string sourceStart)
     {
         var cell = notebook["cells"]!.AsArray().Single(c => Source(c!).StartsWith(sourceStart, StringComparison.Ordinal))!;
-        var data = cell["outputs"]!.AsArray().Single(o => (string?)o!["output_type"] == "execute_result")!["data"]!["text/plain"];
-        return data is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)data;
+        return NotebookSeriesTests.Joined(cell["outputs"]!.AsArray().Single(o => (string?)o!["output_type"] == "execute_result")!["data"]!["text/plain"]);
     }
 
     private static JsonObject Cell(string source, string? tag = null) => new()
@@ -124,18 +121,5 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
     }
 
     private (int Exit, string Stdout, string Stderr) Run(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3",
-            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--notebooks", _notebooks, "--out", _out, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["JUPYTER_PATH"] = _spec.JupyterPath;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+        => _spec.RunNotebooks(["--notebooks", _notebooks, "--out", _out, .. arguments]).GetAwaiter().GetResult();
 }

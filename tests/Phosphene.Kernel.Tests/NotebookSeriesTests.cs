@@ -119,29 +119,19 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
     private static string CellText(JsonNode notebook, string marker)
     {
         var cell = notebook["cells"]!.AsArray().Single(c => (string?)c!["cell_type"] == "code" &&
-            string.Concat(c["source"]!.AsArray().Select(l => (string?)l)).Contains(marker, StringComparison.Ordinal))!;
+            Joined(c["source"]).Contains(marker, StringComparison.Ordinal))!;
         return string.Concat(cell["outputs"]!.AsArray().Select(o => Joined(o!["text"] ?? o["data"]?["text/plain"])));
     }
 
     // nbformat stores multi-line text as a list of lines or as one string.
-    private static string Joined(JsonNode? text)
+    internal static string Joined(JsonNode? text)
         => text is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)text ?? "";
 
     private async Task Run(string output, params string[] arguments)
     {
         var notebooks = arguments.Where(a => a.EndsWith(".ipynb", StringComparison.Ordinal)).ToList();
-        var info = new ProcessStartInfo("/usr/bin/python3",
-            [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), "--out", output, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["JUPYTER_PATH"] = _spec.JupyterPath;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{string.Join(", ", notebooks)} failed:\n{await stdout}\n{await stderr}");
+        var (exit, stdout, stderr) = await _spec.RunNotebooks(["--out", output, .. arguments]);
+        Assert.True(exit == 0, $"{string.Join(", ", notebooks)} failed:\n{stdout}\n{stderr}");
         foreach (var notebook in notebooks)
             Assert.True(File.Exists(Path.Combine(output, notebook)), $"executed {notebook} written");
     }
@@ -162,6 +152,22 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
             string log = install.StandardOutput.ReadToEnd() + install.StandardError.ReadToEnd();
             install.WaitForExit();
             if (install.ExitCode != 0) throw new InvalidOperationException($"kernelspec install failed: {log}");
+        }
+
+        /// <summary>environment/run_notebooks.py with <paramref name="arguments"/>, seeing only this kernelspec.</summary>
+        public async Task<(int Exit, string Stdout, string Stderr)> RunNotebooks(string[] arguments)
+        {
+            var info = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), .. arguments])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            info.Environment["JUPYTER_PATH"] = JupyterPath;
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await stdout, await stderr);
         }
 
         public void Dispose() => Directory.Delete(_prefix, recursive: true);
