@@ -3,15 +3,16 @@ using System.Security.Cryptography;
 namespace Phosphene;
 
 /// <summary>A file results rest on: a dataset file read, or a model checkpoint loaded or written.</summary>
-/// <param name="Kind"><c>dataset</c>, <c>checkpoint loaded</c> or <c>checkpoint trained</c>.</param>
-/// <param name="Name">The dataset and file (<c>fashion-mnist/train-images-idx3-ubyte.gz</c>) or the checkpoint's architecture and key.</param>
+/// <param name="Kind"><c>dataset</c>, <c>checkpoint loaded</c>, <c>checkpoint trained</c> or <c>result loaded</c>.</param>
+/// <param name="Name">The dataset and file (<c>fashion-mnist/train-images-idx3-ubyte.gz</c>), the checkpoint's architecture and key, or a saved result's type.</param>
 /// <param name="Path">Where it was.</param>
 /// <param name="Sha256">The sha256 of the file's bytes, lower-case hex.</param>
 public sealed record ProvenanceInput(string Kind, string Name, string Path, string Sha256);
 
 /// <summary>
 /// The files this process's results rest on, recorded as they are used: every dataset file <see cref="Data.DataCatalog"/>
-/// resolves and every checkpoint <see cref="Models.CheckpointStore"/> loads or writes, each once, with its sha256. An
+/// resolves, every checkpoint <see cref="Models.CheckpointStore"/> loads or writes and every saved result
+/// <see cref="Results.ResultFile"/> opens, each once, with its sha256. An
 /// executed notebook keeps them in its record.
 /// </summary>
 public static class Provenance

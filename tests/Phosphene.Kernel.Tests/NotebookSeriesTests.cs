@@ -47,6 +47,9 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
                 Assert.NotEmpty(executed["metadata"]!["phosphene"]!["papers"]!.AsArray());
                 Assert.All(record, c => Assert.Contains((string?)c!["status"], new[] { "holds", "not reproduced here" }));
             }
+            // Opened as a reader opens it (headless Chromium, file://, offline): every chart drew, every image decoded.
+            var (exit, report) = RecordCheck.Run(output);
+            Assert.True(exit == 0, report);
         }
         finally
         {

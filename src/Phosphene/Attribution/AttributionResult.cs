@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Phosphene.Attribution.Metrics;
+using Phosphene.Results;
 using static TorchSharp.torch;
 
 namespace Phosphene.Attribution;
@@ -89,6 +91,63 @@ public sealed class AttributionResult : IDisposable
                       (ForGradSigmas.TryGetValue(method, out var sigma) ? $", forgrad σ {sigma:G4})" : ")"));
         if (Metrics is not null) lines.Add(Metrics.ToString());
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>
+    /// Saves the result to <paramref name="path"/> (see <see cref="ResultFile"/>): inputs, targets, predictions and
+    /// every map as tensors (<c>inputs</c>, <c>targets</c>, <c>predictions</c>, <c>maps/&lt;method&gt;</c>), and the
+    /// methods, parameters, times, FORGrad cutoffs, class names and metric table as values. <see cref="Load"/> reads it back.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        var values = new JsonObject
+        {
+            ["methods"] = ResultFile.Strings(Methods),
+            ["signed"] = ResultFile.Map(Signed, s => JsonValue.Create(s)),
+            ["elapsedSeconds"] = ResultFile.Map(Elapsed, t => ResultFile.Duration(t)),
+            ["parameters"] = ResultFile.Map(Parameters, p => JsonValue.Create(p)),
+            ["forGradSigmas"] = ResultFile.Map(ForGradSigmas, ResultFile.Number),
+            ["classNames"] = ClassNames is null ? null : ResultFile.Strings(ClassNames),
+            ["metrics"] = Metrics?.ToJson(),
+        };
+        var tensors = new List<(string, Tensor)> { ("inputs", Inputs), ("targets", Targets), ("predictions", Predictions) };
+        tensors.AddRange(Methods.Select(m => ($"maps/{m}", Maps[m])));
+        ResultFile.Write(path, nameof(AttributionResult), values, tensors);
+    }
+
+    /// <summary>Reads a result written by <see cref="Save"/>; the new result owns its tensors.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static AttributionResult Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(AttributionResult));
+        var methods = ResultFile.Strings(file.Value("methods"));
+        var tensors = new List<Tensor>();
+        try
+        {
+            Tensor Read(string name)
+            {
+                var tensor = file.Tensor(name);
+                tensors.Add(tensor);
+                return tensor;
+            }
+            var inputs = Read("inputs");
+            var targets = Read("targets");
+            var predictions = Read("predictions");
+            var maps = methods.ToDictionary(m => m, m => Read($"maps/{m}"));
+            return new AttributionResult(inputs, targets, predictions, methods, maps,
+                ResultFile.Map(file.Value("elapsedSeconds"), t => ResultFile.Duration(t)),
+                ResultFile.Map(file.Value("parameters"), p => (string)p!),
+                ResultFile.Map(file.Value("forGradSigmas"), ResultFile.Number),
+                file.Values["metrics"] is { } metrics ? MetricTable.FromJson(metrics) : null,
+                file.Values["classNames"] is { } names ? ResultFile.Strings(names) : null,
+                ResultFile.Map(file.Value("signed"), s => (bool)s!));
+        }
+        catch
+        {
+            foreach (var tensor in tensors) tensor.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Frees the inputs, targets, predictions and maps.</summary>

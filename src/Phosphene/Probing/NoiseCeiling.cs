@@ -12,7 +12,7 @@ namespace Phosphene.Probing;
 /// </summary>
 public sealed class NoiseCeiling
 {
-    NoiseCeiling(double[] perTarget, int trials, int splits)
+    internal NoiseCeiling(double[] perTarget, int trials, int splits)
     {
         PerTarget = perTarget;
         Trials = trials;

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -117,6 +119,38 @@ public sealed class SimilarityMatrix
     {
         for (int i = 0; i < labels.Count; i++) if (labels[i] == label) return i;
         throw new PhospheneException($"unknown label '{label}'{Suggestions.DidYouMean(label, labels)} (labels: {string.Join(", ", labels)})");
+    }
+
+    /// <summary>
+    /// Saves the matrix to <paramref name="path"/> (see <see cref="ResultFile"/>): the values as the float64 tensor
+    /// <c>values</c> (rows × columns), the measure and the row and column names as values. <see cref="Load"/> reads it back.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        using var values = torch.tensor(Values.Cast<double>().ToArray(), [Rows.Count, Columns.Count], ScalarType.Float64);
+        ResultFile.Write(path, nameof(SimilarityMatrix), new JsonObject
+        {
+            ["measure"] = Measure.ToString(),
+            ["rows"] = ResultFile.Strings(Rows),
+            ["columns"] = ResultFile.Strings(Columns),
+        }, [("values", values)]);
+    }
+
+    /// <summary>Reads a matrix written by <see cref="Save"/>.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static SimilarityMatrix Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(SimilarityMatrix));
+        var rows = ResultFile.Strings(file.Value("rows"));
+        var columns = ResultFile.Strings(file.Value("columns"));
+        using var tensor = file.Tensor("values");
+        if (tensor.dtype != ScalarType.Float64 || tensor.dim() != 2 || tensor.shape[0] != rows.Length || tensor.shape[1] != columns.Length)
+            throw new PhospheneException($"'{path}': its values are {tensor.dtype} [{string.Join(", ", tensor.shape)}], not float64 [{rows.Length}, {columns.Length}]");
+        var flat = tensor.data<double>().ToArray();
+        var values = new double[rows.Length, columns.Length];
+        Buffer.BlockCopy(flat, 0, values, 0, flat.Length * sizeof(double));
+        return new SimilarityMatrix(Enum.Parse<SimilarityMeasure>((string)file.Value("measure")!), rows, columns, values);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -174,6 +176,70 @@ public sealed class CouplingSweepResult : IDisposable
         string r = string.Join(", ", RInfinity.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
         return FormattableString.Invariant(
             $"coupling sweep: {Coupling.Count} values of K in [{Coupling.Min():G3}, {Coupling.Max():G3}], {R.shape[1]} networks × {Oscillators} oscillators, {law}; r∞ = {r}");
+    }
+
+    /// <summary>
+    /// Saves the sweep to <paramref name="path"/> (see <see cref="ResultFile"/>): r(t), the frequencies and the phases as
+    /// tensors (<c>r</c>, <c>frequencies</c>, <c>final_phases</c>, <c>phases</c> when recorded), the couplings, times,
+    /// r∞ per network, frequency law and options as values. <see cref="Load"/> reads it back.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        var values = new JsonObject
+        {
+            ["coupling"] = ResultFile.Numbers(Coupling),
+            ["oscillators"] = Oscillators,
+            ["rInfinityPerNetwork"] = ResultFile.Numbers(RInfinityPerNetwork.SelectMany(v => v)),
+            ["times"] = ResultFile.Numbers(Times),
+            ["distribution"] = Distribution switch
+            {
+                null => null,
+                LorentzianFrequencies l => new JsonObject { ["law"] = "lorentz", ["center"] = l.Center, ["gamma"] = l.Gamma },
+                GaussianFrequencies g => new JsonObject { ["law"] = "normal", ["center"] = g.Center, ["sigma"] = g.Sigma },
+                UniformFrequencies u => new JsonObject { ["law"] = "uniform", ["center"] = u.Center, ["halfWidth"] = u.HalfWidth },
+                _ => throw new PhospheneException($"cannot save a sweep over a {Distribution.GetType().Name} frequency law"),
+            },
+            ["options"] = new JsonObject
+            {
+                ["dt"] = Options.Dt, ["steps"] = Options.Steps, ["integrator"] = Options.Integrator.ToString(),
+                ["recordEvery"] = Options.RecordEvery, ["recordPhases"] = Options.RecordPhases,
+                ["measureFraction"] = Options.MeasureFraction, ["seed"] = Options.Seed, ["progressReports"] = Options.ProgressReports,
+            },
+        };
+        var tensors = new List<(string, Tensor)> { ("r", R), ("frequencies", Frequencies), ("final_phases", FinalPhases) };
+        if (Phases is not null) tensors.Add(("phases", Phases));
+        ResultFile.Write(path, nameof(CouplingSweepResult), values, tensors);
+    }
+
+    /// <summary>Reads a sweep written by <see cref="Save"/>; the new result owns its tensors.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static CouplingSweepResult Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(CouplingSweepResult));
+        var options = file.Value("options");
+        var simulation = new SimulationOptions
+        {
+            Dt = (double)options["dt"]!, Steps = (int)options["steps"]!, Integrator = Enum.Parse<Integrator>((string)options["integrator"]!),
+            RecordEvery = (int)options["recordEvery"]!, RecordPhases = (bool)options["recordPhases"]!,
+            MeasureFraction = (double)options["measureFraction"]!, Seed = (long)options["seed"]!, ProgressReports = (int)options["progressReports"]!,
+        };
+        FrequencyDistribution? distribution = file.Values["distribution"] is not { } law ? null : (string?)law["law"] switch
+        {
+            "lorentz" => new LorentzianFrequencies((double)law["center"]!, (double)law["gamma"]!),
+            "normal" => new GaussianFrequencies((double)law["center"]!, (double)law["sigma"]!),
+            "uniform" => new UniformFrequencies((double)law["center"]!, (double)law["halfWidth"]!),
+            var other => throw new PhospheneException($"'{path}': unknown frequency law '{other}'"),
+        };
+        using var scope = torch.NewDisposeScope();
+        var r = file.Tensor("r");
+        var frequencies = file.Tensor("frequencies");
+        var finalPhases = file.Tensor("final_phases");
+        var phases = file.OptionalTensor("phases");
+        // The constructor detaches what it keeps from this scope; the scope frees the rest on failure.
+        return new CouplingSweepResult(distribution, ResultFile.Numbers(file.Value("coupling")), (int)file.Value("oscillators"),
+            ResultFile.Numbers(file.Value("rInfinityPerNetwork")), r, frequencies, finalPhases, phases,
+            ResultFile.Numbers(file.Value("times")), simulation);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using static TorchSharp.torch;
 
 namespace Phosphene.Synchrony;
@@ -52,6 +54,33 @@ public sealed class PhaseMapsResult : IDisposable
         string sync = Coherence is null ? "" : FormattableString.Invariant(
             $"; mean within-object coherence {Coherence.mean().item<float>():F3}, mean phase distance between objects {Separation!.mean().item<float>():F2} rad");
         return $"phase maps of {Images.shape[0]} images{sync}";
+    }
+
+    /// <summary>
+    /// Saves the maps to <paramref name="path"/> (see <see cref="ResultFile"/>) as the tensors <c>images</c>, <c>maps</c>
+    /// and, with masks, <c>coherence</c> and <c>separation</c>. <see cref="Load"/> reads them back.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        var tensors = new List<(string, Tensor)> { ("images", Images), ("maps", Maps) };
+        if (Coherence is not null) tensors.Add(("coherence", Coherence));
+        if (Separation is not null) tensors.Add(("separation", Separation));
+        ResultFile.Write(path, nameof(PhaseMapsResult), [], tensors);
+    }
+
+    /// <summary>Reads maps written by <see cref="Save"/>; the new result owns its tensors.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static PhaseMapsResult Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(PhaseMapsResult));
+        using var scope = NewDisposeScope();
+        var images = file.Tensor("images");
+        var maps = file.Tensor("maps");
+        var coherence = file.OptionalTensor("coherence");
+        var separation = file.OptionalTensor("separation");
+        return new PhaseMapsResult(images.DetachFromDisposeScope(), maps.DetachFromDisposeScope(),
+                                   coherence?.DetachFromDisposeScope(), separation?.DetachFromDisposeScope());
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
+
 namespace Phosphene.Attribution.Metrics;
 
 /// <summary>
@@ -31,6 +34,15 @@ public sealed class CurveResult : MetricResult
 
     /// <summary>The mean of <see cref="Curves"/> over the inputs, one value per fraction.</summary>
     public IReadOnlyList<double> MeanCurve { get; }
+
+    internal override JsonObject ToJson()
+    {
+        var json = base.ToJson();
+        json["kind"] = "curve";
+        json["fractions"] = ResultFile.Numbers(Fractions);
+        json["curves"] = new JsonArray(Curves.Select(c => (JsonNode)ResultFile.Numbers(c)).ToArray());
+        return json;
+    }
 
     /// <summary>The area under <paramref name="values"/> over <paramref name="x"/> by the trapezoid rule.</summary>
     public static double Area(IReadOnlyList<double> x, IReadOnlyList<double> values)

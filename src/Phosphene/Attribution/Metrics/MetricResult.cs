@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 
 namespace Phosphene.Attribution.Metrics;
 
@@ -53,4 +55,30 @@ public class MetricResult
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Metric}: {Score:G4} ({(HigherIsBetter ? "higher" : "lower")} is better, {PerExample.Count} values)");
+
+    /// <summary>The result as saved in a <see cref="ResultFile"/>: its kind and values (a subclass adds its own).</summary>
+    internal virtual JsonObject ToJson() => new()
+    {
+        ["kind"] = "scores",
+        ["metric"] = Metric,
+        ["higherIsBetter"] = HigherIsBetter,
+        ["perExample"] = ResultFile.Numbers(PerExample),
+        ["score"] = ResultFile.Number(Score),
+    };
+
+    /// <summary>A result saved by <see cref="ToJson"/>, of the same type.</summary>
+    internal static MetricResult FromJson(JsonNode json)
+    {
+        var metric = (string)json["metric"]!;
+        bool higherIsBetter = (bool)json["higherIsBetter"]!;
+        return (string?)json["kind"] switch
+        {
+            "curve" => new CurveResult(metric, higherIsBetter, ResultFile.Numbers(json["fractions"]!),
+                                       json["curves"]!.AsArray().Select(c => ResultFile.Numbers(c!)).ToArray()),
+            "randomisation" => new RandomisationResult(Enum.Parse<RandomisationMode>((string)json["mode"]!), ResultFile.Strings(json["layers"]!),
+                                                       ResultFile.Numbers(json["spearman"]!), ResultFile.Numbers(json["spearmanAbsolute"]!),
+                                                       ResultFile.Numbers(json["ssim"]!), ResultFile.Numbers(json["perExample"]!)),
+            _ => new MetricResult(metric, higherIsBetter, ResultFile.Numbers(json["perExample"]!), ResultFile.Number(json["score"]!)),
+        };
+    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -116,6 +118,21 @@ public sealed class MetricTable
         }
         return new MetricTable(metrics, methods.Select(m => m.Name).ToArray(), results, elapsed);
     }
+
+    /// <summary>The table as saved inside a result file: metrics, methods, every full result and time.</summary>
+    internal JsonObject ToJson() => new()
+    {
+        ["metrics"] = ResultFile.Strings(Metrics),
+        ["methods"] = ResultFile.Strings(Methods),
+        ["results"] = ResultFile.Map(Results, r => ResultFile.Map(r, m => m.ToJson())),
+        ["elapsedSeconds"] = ResultFile.Map(Elapsed, e => ResultFile.Map(e, t => ResultFile.Duration(t))),
+    };
+
+    /// <summary>A table saved by <see cref="ToJson"/>.</summary>
+    internal static MetricTable FromJson(JsonNode json) => new(
+        ResultFile.Strings(json["metrics"]!), ResultFile.Strings(json["methods"]!),
+        ResultFile.Map(json["results"]!, r => ResultFile.Map(r, MetricResult.FromJson)),
+        ResultFile.Map(json["elapsedSeconds"]!, e => ResultFile.Map(e, t => ResultFile.Duration(t))));
 
     /// <summary>
     /// The table as aligned text: one row per method, one column per metric (↑ higher is better, ↓ lower), the best

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 
 namespace Phosphene.Attribution.Metrics;
 
@@ -42,6 +44,18 @@ public sealed class RandomisationResult : MetricResult
 
     /// <summary>Per step, the mean SSIM of the maps' magnitudes rescaled to [0, 1].</summary>
     public IReadOnlyList<double> Ssim { get; }
+
+    internal override JsonObject ToJson()
+    {
+        var json = base.ToJson();
+        json["kind"] = "randomisation";
+        json["mode"] = Mode.ToString();
+        json["layers"] = ResultFile.Strings(Layers);
+        json["spearman"] = ResultFile.Numbers(Spearman);
+        json["spearmanAbsolute"] = ResultFile.Numbers(SpearmanAbsolute);
+        json["ssim"] = ResultFile.Numbers(Ssim);
+        return json;
+    }
 
     /// <summary>One line per randomisation step: the layer and the three similarities.</summary>
     public override string ToString()
