@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -175,6 +177,70 @@ public abstract class ConceptDecomposition : IRegistered, IDisposable
         if (activations.dim() != 2 || activations.shape[1] != w.shape[1])
             throw new PhospheneException($"{Name} was fitted on {w.shape[1]} channels; activations must be n×{w.shape[1]}, got [{string.Join(", ", activations.shape)}]");
     }
+
+    /// <summary>
+    /// The fitted decomposition as saved in a <see cref="ResultFile"/>: its name, sizes, settings and fit diagnostics as
+    /// values; U, W and any method state (e.g. PCA's mean) added to <paramref name="tensors"/> under <paramref name="prefix"/>.
+    /// </summary>
+    internal JsonObject Save(string prefix, List<(string, Tensor)> tensors)
+    {
+        tensors.Add((prefix + "coefficients", Coefficients));
+        tensors.Add((prefix + "bank", ConceptBank));
+        foreach (var (name, tensor) in FittedTensors())
+            tensors.Add((prefix + name, tensor));
+        return new JsonObject
+        {
+            ["name"] = Name, ["concepts"] = Concepts, ["seed"] = Seed, ["iterations"] = Iterations, ["converged"] = Converged,
+            ["settings"] = Settings(), ["fitted"] = FittedValues(),
+        };
+    }
+
+    /// <summary>A fitted decomposition written by <see cref="Save"/>; <paramref name="tensor"/> reads a saved tensor by name.</summary>
+    internal static ConceptDecomposition Restore(JsonNode json, string prefix, Func<string, Tensor> tensor)
+    {
+        int concepts = (int)json["concepts"]!;
+        long seed = (long)json["seed"]!;
+        var s = json["settings"]!;
+        double Setting(string key) => ResultFile.Number(s[key]!);
+        ConceptDecomposition decomposition = (string?)json["name"] switch
+        {
+            "pca" => new Pca(concepts, seed),
+            "ica" => new FastIca(concepts, Setting("tolerance"), (int)s["maxIterations"]!, seed),
+            "nmf" => new Nmf(concepts, Enum.Parse<NmfSolver>((string)s["solver"]!), Enum.Parse<NmfInit>((string)s["init"]!),
+                             Setting("tolerance"), (int)s["maxIterations"]!, Setting("alpha"), Setting("l1Ratio"), seed),
+            "semi-nmf" => new SemiNmf(concepts, Setting("tolerance"), (int)s["maxIterations"]!, seed),
+            "kmeans" => new KMeans(concepts, Setting("tolerance"), (int)s["maxIterations"]!, seed),
+            "dictionary" => new DictionaryLearning(concepts, s["alpha"] is { } alpha ? ResultFile.Number(alpha) : null, (bool)s["positiveCode"]!,
+                                                   Setting("tolerance"), (int)s["maxIterations"]!, seed),
+            var other => throw new PhospheneException($"a saved decomposition names the method '{other}', which this version does not know (methods: {string.Join(", ", Names)})"),
+        };
+        try
+        {
+            decomposition._coefficients = tensor(prefix + "coefficients");
+            decomposition._bank = tensor(prefix + "bank");
+            decomposition.Iterations = (int)json["iterations"]!;
+            decomposition.Converged = (bool)json["converged"]!;
+            decomposition.RestoreFitted(json["fitted"]!.AsObject(), name => tensor(prefix + name));
+            return decomposition;
+        }
+        catch
+        {
+            decomposition.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The constructor's settings beyond the concepts and the seed, as saved.</summary>
+    private protected virtual JsonObject Settings() => [];
+
+    /// <summary>Fitted values beyond U, W and the iterations (e.g. k-means' inertia), as saved.</summary>
+    private protected virtual JsonObject FittedValues() => [];
+
+    /// <summary>Fitted tensors beyond U and W that encoding needs (e.g. PCA's mean).</summary>
+    private protected virtual IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [];
+
+    /// <summary>Restores what <see cref="FittedValues"/> and <see cref="FittedTensors"/> saved.</summary>
+    private protected virtual void RestoreFitted(JsonObject values, Func<string, Tensor> tensor) { }
 
     PhospheneException NotFitted() => new($"{Name} is not fitted yet; call Fit(activations) first");
 

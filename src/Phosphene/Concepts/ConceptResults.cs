@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,6 +50,49 @@ public sealed class DecompositionResult : IDisposable
         if (stabilityRuns > 0)
             Stability = DecompositionMetrics.Score(activations, factory ?? (s => ConceptDecomposition.Create(Decomposition.Name, Decomposition.Concepts, s)),
                 stabilityRuns, Decomposition.Seed, cancellation).Stability;
+    }
+
+    private DecompositionResult(ConceptDecomposition decomposition, double reconstructionError, double relativeError, double sparsity,
+                                double? stability, IReadOnlyList<double> importances)
+    {
+        Decomposition = decomposition;
+        ReconstructionError = reconstructionError;
+        RelativeError = relativeError;
+        Sparsity = sparsity;
+        Stability = stability;
+        Importances = importances;
+    }
+
+    /// <summary>
+    /// Saves the result to <paramref name="path"/> (see <see cref="ResultFile"/>): U and W as the tensors
+    /// <c>coefficients</c> and <c>bank</c> (with the method's own fitted tensors, e.g. PCA's <c>mean</c>), the method,
+    /// its settings and the scores as values. <see cref="Load"/> reads it back, ready to encode new activations.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        var tensors = new List<(string, Tensor)>();
+        var values = new JsonObject
+        {
+            ["decomposition"] = Decomposition.Save("", tensors),
+            ["reconstructionError"] = ResultFile.Number(ReconstructionError),
+            ["relativeError"] = ResultFile.Number(RelativeError),
+            ["sparsity"] = ResultFile.Number(Sparsity),
+            ["stability"] = Stability is { } stability ? ResultFile.Number(stability) : null,
+            ["importances"] = ResultFile.Numbers(Importances),
+        };
+        ResultFile.Write(path, nameof(DecompositionResult), values, tensors);
+    }
+
+    /// <summary>Reads a result written by <see cref="Save"/>; the new result owns its decomposition.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static DecompositionResult Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(DecompositionResult));
+        var decomposition = ConceptDecomposition.Restore(file.Value("decomposition"), "", file.Tensor);
+        return new DecompositionResult(decomposition, ResultFile.Number(file.Value("reconstructionError")),
+            ResultFile.Number(file.Value("relativeError")), ResultFile.Number(file.Value("sparsity")),
+            file.Values["stability"] is { } stability ? ResultFile.Number(stability) : null, ResultFile.Numbers(file.Value("importances")));
     }
 
     /// <summary>The fitted decomposition.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,6 +64,16 @@ public sealed class DictionaryLearning : ConceptDecomposition
 
     /// <inheritdoc />
     public override bool HasDifferentiableEncode => true;
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["alpha"] = _requestedAlpha is { } alpha ? ResultFile.Number(alpha) : null, ["positiveCode"] = PositiveCode,
+        ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations,
+    };
+
+    private protected override JsonObject FittedValues() => new() { ["alpha"] = ResultFile.Number(Alpha) };
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor) => Alpha = ResultFile.Number(values["alpha"]!);
 
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)

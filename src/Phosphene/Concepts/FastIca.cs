@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -103,6 +105,16 @@ public sealed class FastIca : ConceptDecomposition
 
     /// <inheritdoc />
     protected override Tensor DecodeCore(Tensor coefficients) => coefficients.mm(ConceptBank) + _mean!;
+
+    private protected override JsonObject Settings() => new() { ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations };
+
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() => [("mean", _mean!), ("unmixing", Unmixing)];
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        _mean = tensor("mean");
+        _unmixing = tensor("unmixing");
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,6 +49,12 @@ public sealed class KMeans : ConceptDecomposition
 
     /// <summary>Sum of squared distances of the fitted rows to their centroids.</summary>
     public double Inertia { get; private set; }
+
+    private protected override JsonObject Settings() => new() { ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations };
+
+    private protected override JsonObject FittedValues() => new() { ["inertia"] = ResultFile.Number(Inertia) };
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor) => Inertia = ResultFile.Number(values["inertia"]!);
 
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)

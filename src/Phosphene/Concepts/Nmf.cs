@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -113,6 +115,12 @@ public sealed class Nmf : ConceptDecomposition
 
     /// <inheritdoc />
     public override bool HasDifferentiableEncode => true;
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["solver"] = Solver.ToString(), ["init"] = Init.ToString(), ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations,
+        ["alpha"] = Alpha, ["l1Ratio"] = L1Ratio,
+    };
 
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)

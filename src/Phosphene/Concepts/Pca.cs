@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,6 +61,16 @@ public sealed class Pca : ConceptDecomposition
 
     /// <inheritdoc />
     protected override Tensor DecodeCore(Tensor coefficients) => coefficients.mm(ConceptBank) + Mean;
+
+    private protected override JsonObject FittedValues() => new() { ["explainedVariance"] = ResultFile.Numbers(ExplainedVariance) };
+
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() => [("mean", Mean)];
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        ExplainedVariance = ResultFile.Numbers(values["explainedVariance"]!);
+        _mean = tensor("mean");
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,6 +50,8 @@ public sealed class SemiNmf : ConceptDecomposition
 
     /// <inheritdoc />
     public override bool HasDifferentiableEncode => true;
+
+    private protected override JsonObject Settings() => new() { ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations };
 
     /// <inheritdoc />
     protected override (Tensor Coefficients, Tensor Bank) FitCore(Tensor a, CancellationToken cancellation)

@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
+using static TorchSharp.torch;
+
 namespace Phosphene.Probing;
 
 /// <summary>
@@ -57,6 +61,34 @@ public sealed class CrossValidatedScore : IDisposable
     /// <inheritdoc />
     public override string ToString() => System.FormattableString.Invariant(
         $"{Metric}: {Mean:F4} ± {Sem:F4} over {FoldScores.Count} folds{(Null.Count > 0 ? $", chance {Chance:F4} (p = {PValue:F3})" : "")}");
+
+    /// <summary>The scores as saved in a <see cref="ResultFile"/>, the fold probes' tensors under <paramref name="prefix"/><c>fold{i}/</c>.</summary>
+    internal JsonObject Save(string prefix, List<(string, Tensor)> tensors) => new()
+    {
+        ["metric"] = Metric.ToString(),
+        ["foldScores"] = ResultFile.Numbers(FoldScores),
+        ["perTarget"] = ResultFile.Numbers(PerTarget),
+        ["null"] = ResultFile.Numbers(Null),
+        ["probes"] = new JsonArray(Probes.Select((p, i) => (JsonNode)p.Save($"{prefix}fold{i}/", tensors)).ToArray()),
+    };
+
+    /// <summary>Scores written by <see cref="Save"/>.</summary>
+    internal static CrossValidatedScore Restore(JsonNode json, string prefix, Func<string, Tensor> tensor)
+    {
+        var probes = new List<Probe>();
+        try
+        {
+            foreach (var (probe, i) in json["probes"]!.AsArray().Select((p, i) => (p!, i)))
+                probes.Add(Probe.Restore(probe, $"{prefix}fold{i}/", tensor));
+            return new CrossValidatedScore(Enum.Parse<ProbeMetric>((string)json["metric"]!), ResultFile.Numbers(json["foldScores"]!), probes,
+                                           ResultFile.Numbers(json["perTarget"]!)) { Null = ResultFile.Numbers(json["null"]!) };
+        }
+        catch
+        {
+            foreach (var probe in probes) probe.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -174,6 +176,35 @@ public sealed class LogisticRegressionProbe : Probe
 
     /// <inheritdoc />
     protected override Tensor DecisionCore(Tensor features) => Logits(features, _weights!);
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["c"] = C is { } c ? ResultFile.Number(c) : null, ["cGrid"] = ResultFile.Numbers(CGrid), ["innerFolds"] = InnerFolds,
+        ["classes"] = Classes, ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations, ["innerMaxIterations"] = InnerMaxIterations,
+    };
+
+    internal static LogisticRegressionProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
+    {
+        C = s["c"] is { } c ? ResultFile.Number(c) : null, CGrid = ResultFile.Numbers(s["cGrid"]!), InnerFolds = (int)s["innerFolds"]!,
+        Classes = (int?)s["classes"], Tolerance = (double)s["tolerance"]!, MaxIterations = (int)s["maxIterations"]!,
+        InnerMaxIterations = (int)s["innerMaxIterations"]!, PcaComponents = pcaComponents, Seed = seed,
+    };
+
+    private protected override JsonObject FittedValues() => new()
+    {
+        ["chosenC"] = ResultFile.Number(ChosenC), ["cGridScores"] = ResultFile.Numbers(CGridScores),
+        ["iterations"] = Optimisation.Iterations, ["evaluations"] = Optimisation.Evaluations, ["converged"] = Optimisation.Converged,
+    };
+
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() => [("weights", _weights!)];
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        ChosenC = ResultFile.Number(values["chosenC"]!);
+        CGridScores = ResultFile.Numbers(values["cGridScores"]!);
+        Optimisation = ((int)values["iterations"]!, (int)values["evaluations"]!, (bool)values["converged"]!);
+        _weights = tensor("weights");
+    }
 
     /// <inheritdoc />
     protected override void ReleaseFitted()

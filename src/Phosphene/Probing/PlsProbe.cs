@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -124,6 +126,28 @@ public sealed class PlsProbe : Probe
 
     /// <inheritdoc />
     protected override Tensor DecisionCore(Tensor features) => features.sub(_xMean!).mm(_coefficients!).add(_yMean!);
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["components"] = Components, ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations,
+    };
+
+    internal static PlsProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
+    {
+        Components = (int)s["components"]!, Tolerance = (double)s["tolerance"]!, MaxIterations = (int)s["maxIterations"]!,
+        PcaComponents = pcaComponents, Seed = seed,
+    };
+
+    private protected override JsonObject FittedValues() => new() { ["fittedComponents"] = FittedComponents };
+
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() =>
+        [("coefficients", _coefficients!), ("x_mean", _xMean!), ("x_std", _xStd!), ("y_mean", _yMean!)];
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        FittedComponents = (int)values["fittedComponents"]!;
+        (_coefficients, _xMean, _xStd, _yMean) = (tensor("coefficients"), tensor("x_mean"), tensor("x_std"), tensor("y_mean"));
+    }
 
     /// <inheritdoc />
     protected override void ReleaseFitted()

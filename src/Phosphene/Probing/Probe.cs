@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -194,6 +196,78 @@ public abstract class Probe : IRegistered, IDisposable
             throw new PhospheneException(
                 $"probe '{Name}' is a regressor and expects float targets N or N×T, got {targets.dtype} [{string.Join(", ", targets.shape)}]");
     }
+
+    /// <summary>
+    /// The probe as saved in a <see cref="ResultFile"/>: its name, settings and, when fitted, its fit diagnostics as
+    /// values; its fitted tensors (and its PCA's) added to <paramref name="tensors"/> under <paramref name="prefix"/>.
+    /// </summary>
+    internal JsonObject Save(string prefix, List<(string, Tensor)> tensors)
+    {
+        if (IsFitted)
+        {
+            if (_pca is not null)
+            {
+                tensors.Add((prefix + "pca/mean", _pca.Mean));
+                tensors.Add((prefix + "pca/components", _pca.Components));
+            }
+            foreach (var (name, tensor) in FittedTensors())
+                tensors.Add((prefix + name, tensor));
+        }
+        return new JsonObject
+        {
+            ["name"] = Name, ["seed"] = Seed, ["pcaComponents"] = PcaComponents, ["settings"] = Settings(),
+            ["fitted"] = IsFitted ? FittedValues() : null,
+            ["featureCount"] = FeatureCount,
+            ["pca"] = _pca is null ? null : new JsonObject
+            {
+                ["explainedVariance"] = ResultFile.Numbers(_pca.ExplainedVariance), ["totalVariance"] = ResultFile.Number(_pca.TotalVariance),
+            },
+        };
+    }
+
+    /// <summary>A probe written by <see cref="Save"/>, fitted if it was; <paramref name="tensor"/> reads a saved tensor by name.</summary>
+    internal static Probe Restore(JsonNode json, string prefix, Func<string, Tensor> tensor)
+    {
+        var settings = json["settings"]!.AsObject();
+        int? pcaComponents = (int?)json["pcaComponents"];
+        long seed = (long)json["seed"]!;
+        Probe probe = (string?)json["name"] switch
+        {
+            "ridge" => RidgeProbe.FromSettings(settings, pcaComponents, seed),
+            "logistic" => LogisticRegressionProbe.FromSettings(settings, pcaComponents, seed),
+            "pls" => PlsProbe.FromSettings(settings, pcaComponents, seed),
+            "mlp-3dpc" => ThreeDpcProbe.FromSettings(settings, pcaComponents, seed),
+            var other => throw new PhospheneException($"a saved probe names the probe '{other}', which this version does not know (probes: {string.Join(", ", Probes.Names)})"),
+        };
+        if (json["fitted"] is not JsonObject fitted) return probe;
+        try
+        {
+            probe.FeatureCount = (long)json["featureCount"]!;
+            if (json["pca"] is { } pca)
+                probe._pca = new RandomizedPca(tensor(prefix + "pca/mean"), tensor(prefix + "pca/components"),
+                                               ResultFile.Numbers(pca["explainedVariance"]!), ResultFile.Number(pca["totalVariance"]!));
+            probe.RestoreFitted(fitted, name => tensor(prefix + name));
+            probe.IsFitted = true;
+            return probe;
+        }
+        catch
+        {
+            probe.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The probe's own settings (its init properties beyond <see cref="PcaComponents"/> and <see cref="Seed"/>), as saved.</summary>
+    private protected virtual JsonObject Settings() => throw new PhospheneException($"probe '{Name}' ({GetType().Name}) cannot be saved: only the built-in probes ({string.Join(", ", Probes.Names)}) save");
+
+    /// <summary>Fit diagnostics worth keeping (the chosen penalty, the iterations), as saved.</summary>
+    private protected virtual JsonObject FittedValues() => [];
+
+    /// <summary>The fitted tensors that prediction needs.</summary>
+    private protected virtual IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [];
+
+    /// <summary>Restores what <see cref="FittedValues"/> and <see cref="FittedTensors"/> saved.</summary>
+    private protected virtual void RestoreFitted(JsonObject values, Func<string, Tensor> tensor) { }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,6 +76,59 @@ public sealed class ProbingResult : IDisposable
         if (!Probes.ContainsKey(layer)) return Predict(layer, inputs);   // throws, naming the probed layers
         using var activations = ActivationCapture.Capture(model, [layer], inputs, Pooling, batchSize);
         return Predict(layer, activations[layer]);
+    }
+
+    /// <summary>
+    /// Saves the result to <paramref name="path"/> (see <see cref="ResultFile"/>): every layer's fold scores, permutation
+    /// null and fitted probes (fold probes under <c>&lt;layer&gt;/fold&lt;i&gt;/</c>, the refitted probe under
+    /// <c>&lt;layer&gt;/refit/</c>), so <see cref="Predict(string, Tensor)"/> works on the loaded result.
+    /// </summary>
+    /// <exception cref="PhospheneException">The path cannot be written.</exception>
+    public void Save(string path)
+    {
+        var tensors = new List<(string, Tensor)>();
+        var details = new JsonObject();
+        foreach (var layer in Layers)
+            details[layer] = Details[layer].Save($"{layer}/", tensors);
+        var probes = new JsonObject();
+        foreach (var (layer, probe) in Probes)
+            probes[layer] = probe.Save($"{layer}/refit/", tensors);
+        var values = new JsonObject
+        {
+            ["probe"] = ProbeName,
+            ["metric"] = Metric.ToString(),
+            ["pooling"] = new JsonObject { ["kind"] = Pooling.Kind.ToString(), ["gridSize"] = Pooling.GridSize },
+            ["layers"] = ResultFile.Strings(Layers),
+            ["details"] = details,
+            ["probes"] = probes,
+        };
+        ResultFile.Write(path, nameof(ProbingResult), values, tensors);
+    }
+
+    /// <summary>Reads a result written by <see cref="Save"/>; the new result owns its probes.</summary>
+    /// <exception cref="PhospheneException">A missing or damaged file, or one that holds another type of result.</exception>
+    public static ProbingResult Load(string path)
+    {
+        using var file = ResultFile.Open(path, nameof(ProbingResult));
+        var pooling = file.Value("pooling");
+        var details = new Dictionary<string, CrossValidatedScore>();
+        var probes = new Dictionary<string, Probe>();
+        try
+        {
+            foreach (var (layer, json) in file.Value("details").AsObject())
+                details[layer] = CrossValidatedScore.Restore(json!, $"{layer}/", file.Tensor);
+            foreach (var (layer, json) in file.Value("probes").AsObject())
+                probes[layer] = Probe.Restore(json!, $"{layer}/refit/", file.Tensor);
+            return new ProbingResult((string)file.Value("probe")!, Enum.Parse<ProbeMetric>((string)file.Value("metric")!),
+                new SpatialPooling(Enum.Parse<PoolingKind>((string)pooling["kind"]!), (int)pooling["gridSize"]!),
+                ResultFile.Strings(file.Value("layers")), details, probes);
+        }
+        catch
+        {
+            foreach (var d in details.Values) d.Dispose();
+            foreach (var p in probes.Values) p.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -11,13 +11,17 @@ namespace Phosphene.Probing;
 /// </summary>
 public sealed class RandomizedPca : IDisposable
 {
-    RandomizedPca(Tensor mean, Tensor components, double[] explainedVariance, double totalVariance)
+    internal RandomizedPca(Tensor mean, Tensor components, double[] explainedVariance, double totalVariance)
     {
+        TotalVariance = totalVariance;
         Mean = mean;
         Components = components;
         ExplainedVariance = explainedVariance;
         ExplainedVarianceRatio = explainedVariance.Select(v => totalVariance > 0 ? v / totalVariance : 0).ToArray();
     }
+
+    /// <summary>The total variance of the fitted features (the denominator of <see cref="ExplainedVarianceRatio"/>).</summary>
+    internal double TotalVariance { get; }
 
     /// <summary>Feature means D (float64).</summary>
     public Tensor Mean { get; }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -142,6 +144,32 @@ public sealed class RidgeProbe : Probe
 
     /// <inheritdoc />
     protected override Tensor DecisionCore(Tensor features) => features.mm(_coefficients!).add(_intercept!);
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["alpha"] = Alpha is { } alpha ? ResultFile.Number(alpha) : null, ["alphas"] = ResultFile.Numbers(Alphas), ["alphaPerTarget"] = AlphaPerTarget,
+    };
+
+    internal static RidgeProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
+    {
+        Alpha = s["alpha"] is { } alpha ? ResultFile.Number(alpha) : null, Alphas = ResultFile.Numbers(s["alphas"]!),
+        AlphaPerTarget = (bool)s["alphaPerTarget"]!, PcaComponents = pcaComponents, Seed = seed,
+    };
+
+    private protected override JsonObject FittedValues() => new()
+    {
+        ["chosenAlphas"] = ResultFile.Numbers(ChosenAlphas), ["leaveOneOutErrors"] = ResultFile.Numbers(LeaveOneOutErrors),
+    };
+
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() => [("coefficients", _coefficients!), ("intercept", _intercept!)];
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        ChosenAlphas = ResultFile.Numbers(values["chosenAlphas"]!);
+        LeaveOneOutErrors = ResultFile.Numbers(values["leaveOneOutErrors"]!);
+        _coefficients = tensor("coefficients");
+        _intercept = tensor("intercept");
+    }
 
     /// <inheritdoc />
     protected override void ReleaseFitted()

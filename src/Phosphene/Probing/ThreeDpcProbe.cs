@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Phosphene.Results;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -157,6 +159,44 @@ public sealed class ThreeDpcProbe : Probe
     {
         using var noGrad = no_grad();
         return _network!.call(features.to(ScalarType.Float32)).to(ScalarType.Float64);
+    }
+
+    private protected override JsonObject Settings() => new()
+    {
+        ["dropout"] = Dropout, ["learningRate"] = LearningRate, ["weightDecay"] = WeightDecay, ["maxEpochs"] = MaxEpochs,
+        ["patience"] = Patience, ["batchSize"] = BatchSize, ["validationFraction"] = ValidationFraction, ["classes"] = Classes,
+    };
+
+    internal static ThreeDpcProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
+    {
+        Dropout = (double)s["dropout"]!, LearningRate = (double)s["learningRate"]!, WeightDecay = (double)s["weightDecay"]!,
+        MaxEpochs = (int)s["maxEpochs"]!, Patience = (int)s["patience"]!, BatchSize = (int)s["batchSize"]!,
+        ValidationFraction = (double)s["validationFraction"]!, Classes = (int?)s["classes"], PcaComponents = pcaComponents, Seed = seed,
+    };
+
+    private protected override JsonObject FittedValues() => new()
+    {
+        ["classes"] = _classes, ["epochs"] = Training.Epochs, ["bestEpoch"] = Training.BestEpoch,
+    };
+
+    // The read-out's state: the normalisation's running statistics and the linear layer's weights.
+    private protected override IEnumerable<(string, Tensor)> FittedTensors() =>
+        _network!.state_dict().Select(p => ("network/" + p.Key, p.Value));
+
+    private protected override void RestoreFitted(JsonObject values, Func<string, Tensor> tensor)
+    {
+        _classes = (long)values["classes"]!;
+        Training = ((int)values["epochs"]!, (int)values["bestEpoch"]!);
+        var net = nn.Sequential(("norm", nn.BatchNorm1d(FeatureCount, affine: false)),
+                                ("linear", nn.Linear(FeatureCount, _classes, dtype: ScalarType.Float32)));
+        using (no_grad())
+            foreach (var (key, value) in net.state_dict())
+            {
+                using var saved = tensor("network/" + key);
+                value.copy_(saved);
+            }
+        net.eval();
+        _network = net;
     }
 
     /// <inheritdoc />

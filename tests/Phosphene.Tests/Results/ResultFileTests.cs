@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Phosphene.Attribution;
 using Phosphene.Attribution.Metrics;
+using Phosphene.Concepts;
 using Phosphene.Probing;
 using Phosphene.Results;
 using Phosphene.Synchrony;
@@ -147,6 +148,79 @@ public class ResultFileTests
     {
         var ctor = typeof(PhaseMapsResult).GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance).Single();
         return (PhaseMapsResult)ctor.Invoke([rand([2, 1, 8, 8], generator: generator), rand([2, 3, 8, 8], generator: generator), null, null]);
+    }
+
+    [Theory]
+    [InlineData("nmf")]
+    [InlineData("semi-nmf")]
+    [InlineData("pca")]
+    [InlineData("ica")]
+    [InlineData("kmeans")]
+    [InlineData("dictionary")]
+    public void AFittedDecompositionRoundTripsAndEncodesNewActivationsAsBefore(string method)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(21);
+        var activations = rand([60, 10], dtype: ScalarType.Float64, generator: generator);
+        var unseen = rand([7, 10], dtype: ScalarType.Float64, generator: generator);
+        using var result = new DecompositionResult(ConceptDecomposition.Create(method, 4, seed: 2), activations, stabilityRuns: method == "nmf" ? 2 : 0);
+        using var dir = new TempDirectory();
+        result.Save(dir.File("concepts.phos"));
+        using var loaded = DecompositionResult.Load(dir.File("concepts.phos"));
+        Assert.Equal(result.Decomposition.GetType(), loaded.Decomposition.GetType());
+        Same(result.Coefficients, loaded.Coefficients);
+        Same(result.ConceptBank, loaded.ConceptBank);
+        Assert.Equal((result.ReconstructionError, result.RelativeError, result.Sparsity, result.Stability),
+                     (loaded.ReconstructionError, loaded.RelativeError, loaded.Sparsity, loaded.Stability));
+        Assert.Equal(result.Importances, loaded.Importances);
+        Assert.Equal(result.ToString(), loaded.ToString());
+        Assert.Equal((result.Decomposition.Iterations, result.Decomposition.Converged), (loaded.Decomposition.Iterations, loaded.Decomposition.Converged));
+        // What the method kept besides U and W (a mean, an unmixing matrix, a Lasso penalty) came back: encoding and
+        // decoding new activations give the same numbers.
+        Same(result.Decomposition.Encode(unseen), loaded.Decomposition.Encode(unseen));
+        Same(result.Decomposition.Decode(result.Coefficients), loaded.Decomposition.Decode(loaded.Coefficients));
+        if (method == "nmf") Assert.NotNull(loaded.Stability);
+    }
+
+    public static TheoryData<string, bool> ProbeKinds() => new()
+    {
+        { "logistic", false }, { "ridge", true }, { "pls", false }, { "mlp-3dpc", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProbeKinds))]
+    public void AProbingResultRoundTripsWithItsFittedProbes(string probeName, bool withPca)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(31);
+        using var activations = new LayerActivations(["early", "late"], new Dictionary<string, Tensor>
+        {
+            ["early"] = randn([90, 12], generator: generator), ["late"] = randn([90, 6], generator: generator),
+        });
+        var probe = Probes.Create(probeName, components: 3, pcaComponents: withPca ? 4 : null, seed: 5);
+        var signal = activations["late"][.., 0] + activations["early"][.., 1];
+        var targets = probe.Task == ProbeTask.Classification ? signal.gt(0).to(ScalarType.Int64) : stack([signal, -signal], 1).to(ScalarType.Float64);
+        using var result = LayerProbing.Run(activations, targets, new ProbingOptions { Probe = probe, Folds = 3, Permutations = 2 });
+        using var dir = new TempDirectory();
+        result.Save(dir.File("probes.phos"));
+        using var loaded = ProbingResult.Load(dir.File("probes.phos"));
+
+        Assert.Equal(result.ToString(), loaded.ToString());
+        Assert.Equal(result.Pooling, loaded.Pooling);
+        Assert.Equal(result.Layers, loaded.Layers);
+        var unseen = randn([9, 12], generator: generator);
+        foreach (var layer in result.Layers)
+        {
+            Assert.Equal(result.Details[layer].FoldScores, loaded.Details[layer].FoldScores);
+            Assert.Equal(result.Details[layer].Null, loaded.Details[layer].Null);
+            Assert.Equal(result.Details[layer].PerTarget, loaded.Details[layer].PerTarget);
+            var features = unseen[.., ..(int)activations[layer].shape[1]];
+            // The refitted probe and every fold probe predict new features as the originals do.
+            Same(result.Predict(layer, features), loaded.Predict(layer, features));
+            for (int fold = 0; fold < result.Details[layer].Probes.Count; fold++)
+                Same(result.Details[layer].Probes[fold].Predict(features), loaded.Details[layer].Probes[fold].Predict(features));
+            Assert.Equal(withPca, loaded.Probes[layer].Pca is not null);
+        }
     }
 
     [Fact]
