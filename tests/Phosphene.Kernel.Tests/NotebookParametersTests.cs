@@ -82,6 +82,45 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
         Assert.Empty(Directory.GetFiles(_out, "*.ipynb"));
     }
 
+    /// <summary>
+    /// Every notebook of the series declares its sizes in a parameters cell, and its paper scale (where it gives one)
+    /// applies: each value names a declared parameter and fits its type, and each paper notebook says what the scale
+    /// does in a note. Checked through the runner's own code, without running the notebooks.
+    /// </summary>
+    [Fact]
+    public async Task EverySeriesNotebookDeclaresParametersAndItsPaperScaleApplies()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", """
+            import glob, json, os, sys
+            sys.path.insert(0, os.path.join(sys.argv[1], "environment"))
+            import nbformat, notebook_parameters
+            for path in sorted(glob.glob(os.path.join(sys.argv[1], "notebooks", "*.ipynb"))):
+                name = os.path.basename(path)[:-6]
+                notebook = nbformat.read(path, 4)
+                declared = notebook_parameters.declared(notebook, name)
+                applied = notebook_parameters.apply(notebook, name, "paper", {})
+                changed = sorted(p for p, v in applied["values"].items() if v["from"] == "scale paper")
+                print(json.dumps({"notebook": name, "declared": list(declared), "paper": changed, "note": applied["note"] or ""}))
+            """.Replace("\n            ", "\n").Trim(), KernelBuild.RepositoryRoot])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var lines = (await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal(Directory.GetFiles(Path.Combine(KernelBuild.RepositoryRoot, "notebooks"), "*.ipynb").Length, lines.Count);
+        Assert.All(lines, l => Assert.NotEmpty(l["declared"]!.AsArray()));
+        foreach (var line in lines.Where(l => (string?)l["notebook"] != "00-tour"))
+            Assert.False(string.IsNullOrWhiteSpace((string?)line["note"]), $"{line["notebook"]}: its paper scale has no note");
+        var tour = lines.Single(l => (string?)l["notebook"] == "00-tour");
+        Assert.Equal("no paper scale declared: runs at the quick scale", (string?)tour["note"]);
+        var komplexNet = lines.Single(l => (string?)l["notebook"] == "08-synchrony-binding");
+        Assert.Equal(["channels", "epochs", "trainComposites"], komplexNet["paper"]!.AsArray().Select(p => (string?)p));
+    }
+
     private JsonNode Executed(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(_out, name)))!;
 
     private static string Source(JsonNode cell) => NotebookSeriesTests.Joined(cell["source"]);
