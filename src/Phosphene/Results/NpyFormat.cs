@@ -54,8 +54,10 @@ public static partial class NpyFormat
     /// <summary>Reads one .npy array (version 1.x, 2.x or 3.x; C order) from <paramref name="stream"/> into a new CPU tensor.</summary>
     /// <param name="stream">Positioned at the array's magic.</param>
     /// <param name="name">Names the array in errors (e.g. the archive entry).</param>
+    /// <param name="length">The array's length in bytes, header included, when the stream cannot tell (a zip entry's
+    /// uncompressed size); a shape that needs more data than that is refused before anything is allocated.</param>
     /// <exception cref="PhospheneException">Not an .npy array, an unsupported dtype, Fortran order, or fewer data bytes than the shape needs.</exception>
-    public static Tensor Read(Stream stream, string name)
+    public static Tensor Read(Stream stream, string name, long? length = null)
     {
         Span<byte> start = stackalloc byte[8];
         if (stream.ReadAtLeast(start, 8, throwOnEndOfStream: false) != 8 || !start[..6].SequenceEqual(Magic))
@@ -81,8 +83,9 @@ public static partial class NpyFormat
                              .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         long count = shape.Aggregate(1L, (a, b) => checked(a * b));
         long bytes = checked(count * size);
-        if (stream.CanSeek && stream.Length - stream.Position < bytes)
-            throw new PhospheneException($"'{name}' is truncated: its shape [{string.Join(", ", shape)}] needs {bytes} bytes of data, the file has {stream.Length - stream.Position}");
+        long? available = stream.CanSeek ? stream.Length - stream.Position : length - (8 + lengthBytes + headerLength);
+        if (available < bytes)
+            throw new PhospheneException($"'{name}' is truncated: its shape [{string.Join(", ", shape)}] needs {bytes} bytes of data, the file has {available}");
         var tensor = empty(shape, type);
         try
         {

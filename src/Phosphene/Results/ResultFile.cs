@@ -156,7 +156,7 @@ public sealed class ResultFile : IDisposable
         if (entry is null) return null;
         using var stream = entry.Open();
         using var buffered = new BufferedStream(stream, 1 << 16);
-        return NpyFormat.Read(buffered, $"{_path}: {name}.npy");
+        return NpyFormat.Read(buffered, $"{_path}: {name}.npy", entry.Length);
     }
 
     /// <summary>The value saved as <paramref name="key"/>.</summary>

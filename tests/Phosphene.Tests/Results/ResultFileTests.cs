@@ -297,6 +297,22 @@ public class ResultFileTests
             var truncated = Assert.Throws<PhospheneException>(() => NpyFormat.Read(cut, "cut.npy"));
             Assert.Equal("'cut.npy' is truncated: its shape [1000] needs 4000 bytes of data, the file has 72", truncated.Message);
         }
+        // In a zip entry (not seekable) the entry's size is the limit: a shape declaring 2⁴⁰ floats is refused unallocated.
+        using (var stream = new MemoryStream())
+        {
+            using (var small = zeros(4)) NpyFormat.Write(stream, small);
+            // The same header length: the longer shape takes the place of padding spaces.
+            var header = System.Text.Encoding.Latin1.GetString(stream.ToArray());
+            var forged = System.Text.Encoding.Latin1.GetBytes(header.Replace("(4,), }" + new string(' ', 12), "(1099511627776,), }"));
+            using (var zip = new ZipArchive(File.Create(dir.File("forged.zip")), ZipArchiveMode.Create))
+            using (var entry = zip.CreateEntry("x.npy").Open())
+                entry.Write(forged);
+            using var read = ZipFile.OpenRead(dir.File("forged.zip"));
+            var zipEntry = read.GetEntry("x.npy")!;
+            var huge = Assert.Throws<PhospheneException>(() => NpyFormat.Read(zipEntry.Open(), "x.npy", zipEntry.Length));
+            Assert.Equal("'x.npy' is truncated: its shape [1099511627776] needs 4398046511104 bytes of data, the file has 16", huge.Message);
+            File.Delete(dir.File("forged.zip"));
+        }
         using var half = zeros(2).to(ScalarType.Float16);
         var dtype = Assert.Throws<PhospheneException>(() => NpyFormat.Write(Stream.Null, half));
         Assert.StartsWith("cannot save a Float16 tensor as .npy", dtype.Message);
