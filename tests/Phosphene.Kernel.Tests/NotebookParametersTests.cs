@@ -90,7 +90,7 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
     [Fact]
     public async Task EverySeriesNotebookDeclaresParametersAndItsPaperScaleApplies()
     {
-        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", """
+        var (exit, stdout, stderr) = await EnvironmentScripts.Run(["-c", """
             import glob, json, os, sys
             sys.path.insert(0, os.path.join(sys.argv[1], "environment"))
             import nbformat, notebook_parameters
@@ -101,16 +101,9 @@ public class NotebookParametersTests : IClassFixture<NotebookSeriesTests.Tempora
                 applied = notebook_parameters.apply(notebook, name, "paper", {})
                 changed = sorted(p for p, v in applied["values"].items() if v["from"] == "scale paper")
                 print(json.dumps({"notebook": name, "declared": list(declared), "paper": changed, "note": applied["note"] or ""}))
-            """.Replace("\n            ", "\n").Trim(), KernelBuild.RepositoryRoot])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var lines = (await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
+            """, KernelBuild.RepositoryRoot]);
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(Directory.GetFiles(Path.Combine(KernelBuild.RepositoryRoot, "notebooks"), "*.ipynb").Length, lines.Count);
         Assert.All(lines, l => Assert.NotEmpty(l["declared"]!.AsArray()));
         foreach (var line in lines.Where(l => (string?)l["notebook"] != "00-tour"))

@@ -48,7 +48,7 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
                 Assert.All(record, c => Assert.Contains((string?)c!["status"], new[] { "holds", "not reproduced here" }));
             }
             // Opened as a reader opens it (headless Chromium, file://, offline): every chart drew, every image decoded.
-            var (exit, report) = RecordCheck.Run(output);
+            var (exit, report) = await EnvironmentScripts.CheckRecord(output);
             Assert.True(exit == 0, report);
         }
         finally
@@ -158,20 +158,8 @@ public class NotebookSeriesTests : IClassFixture<NotebookSeriesTests.TemporaryKe
         }
 
         /// <summary>environment/run_notebooks.py with <paramref name="arguments"/>, seeing only this kernelspec.</summary>
-        public async Task<(int Exit, string Stdout, string Stderr)> RunNotebooks(string[] arguments)
-        {
-            var info = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(KernelBuild.RepositoryRoot, "environment", "run_notebooks.py"), .. arguments])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.Environment["JUPYTER_PATH"] = JupyterPath;
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await stdout, await stderr);
-        }
+        public Task<(int Exit, string Stdout, string Stderr)> RunNotebooks(string[] arguments)
+            => EnvironmentScripts.Run([EnvironmentScripts.Path("run_notebooks.py"), .. arguments], new Dictionary<string, string> { ["JUPYTER_PATH"] = JupyterPath });
 
         public void Dispose() => Directory.Delete(_prefix, recursive: true);
     }

@@ -22,20 +22,20 @@ public class RecordCheckTests : IDisposable
     private const string GoodChart = "Plotly.newPlot('c1', [{x: [1, 2, 3], y: [2, 1, 3], type: 'scatter'}], {title: {text: 't'}});";
 
     [Fact]
-    public void APageWhoseChartDrawsAndWhoseImageDecodesPasses()
+    public async Task APageWhoseChartDrawsAndWhoseImageDecodesPasses()
     {
         File.WriteAllText(Path.Combine(_out, "01-good.html"), Page(GoodChart, Pixel));
-        var (exit, report) = RecordCheck.Run(_out);
+        var (exit, report) = await EnvironmentScripts.CheckRecord(_out);
         Assert.True(exit == 0, report);
         Assert.Matches(@"01-good\.html\s+charts 1/1\s+images 1/1\s+script errors 0", report);
     }
 
     [Fact]
-    public void AChartThatDoesNotDrawABrokenImageAndAThrowingScriptFailTheCheck()
+    public async Task AChartThatDoesNotDrawABrokenImageAndAThrowingScriptFailTheCheck()
     {
         File.WriteAllText(Path.Combine(_out, "01-good.html"), Page(GoodChart, Pixel));
         File.WriteAllText(Path.Combine(_out, "02-broken.html"), Page("Plotly.newPlott('c1', []);", "bm90IGEgcG5n"));
-        var (exit, report) = RecordCheck.Run(_out);
+        var (exit, report) = await EnvironmentScripts.CheckRecord(_out);
         Assert.True(exit == 1, report);
         Assert.Matches(@"01-good\.html\s+charts 1/1\s+images 1/1\s+script errors 0", report);
         Assert.Matches(@"02-broken\.html\s+charts 0/1\s+images 0/1\s+script errors 1: .*newPlott", report);

@@ -210,7 +210,7 @@ public abstract class ConceptDecomposition : IRegistered, IDisposable
                              Setting("tolerance"), (int)s["maxIterations"]!, Setting("alpha"), Setting("l1Ratio"), seed),
             "semi-nmf" => new SemiNmf(concepts, Setting("tolerance"), (int)s["maxIterations"]!, seed),
             "kmeans" => new KMeans(concepts, Setting("tolerance"), (int)s["maxIterations"]!, seed),
-            "dictionary" => new DictionaryLearning(concepts, s["alpha"] is { } alpha ? ResultFile.Number(alpha) : null, (bool)s["positiveCode"]!,
+            "dictionary" => new DictionaryLearning(concepts, ResultFile.OptionalNumber(s["alpha"]), (bool)s["positiveCode"]!,
                                                    Setting("tolerance"), (int)s["maxIterations"]!, seed),
             var other => throw new PhospheneException($"a saved decomposition names the method '{other}', which this version does not know (methods: {string.Join(", ", Names)})"),
         };

@@ -78,7 +78,7 @@ public sealed class DecompositionResult : IDisposable
             ["reconstructionError"] = ResultFile.Number(ReconstructionError),
             ["relativeError"] = ResultFile.Number(RelativeError),
             ["sparsity"] = ResultFile.Number(Sparsity),
-            ["stability"] = Stability is { } stability ? ResultFile.Number(stability) : null,
+            ["stability"] = ResultFile.Number(Stability),
             ["importances"] = ResultFile.Numbers(Importances),
         };
         ResultFile.Write(path, nameof(DecompositionResult), values, tensors);
@@ -92,7 +92,7 @@ public sealed class DecompositionResult : IDisposable
         var decomposition = ConceptDecomposition.Restore(file.Value("decomposition"), "", file.Tensor);
         return new DecompositionResult(decomposition, ResultFile.Number(file.Value("reconstructionError")),
             ResultFile.Number(file.Value("relativeError")), ResultFile.Number(file.Value("sparsity")),
-            file.Values["stability"] is { } stability ? ResultFile.Number(stability) : null, ResultFile.Numbers(file.Value("importances")));
+            ResultFile.OptionalNumber(file.Values["stability"]), ResultFile.Numbers(file.Value("importances")));
     }
 
     /// <summary>The fitted decomposition.</summary>

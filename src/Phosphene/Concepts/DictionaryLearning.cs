@@ -67,7 +67,7 @@ public sealed class DictionaryLearning : ConceptDecomposition
 
     private protected override JsonObject Settings() => new()
     {
-        ["alpha"] = _requestedAlpha is { } alpha ? ResultFile.Number(alpha) : null, ["positiveCode"] = PositiveCode,
+        ["alpha"] = ResultFile.Number(_requestedAlpha), ["positiveCode"] = PositiveCode,
         ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations,
     };
 

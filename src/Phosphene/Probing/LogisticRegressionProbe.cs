@@ -179,13 +179,13 @@ public sealed class LogisticRegressionProbe : Probe
 
     private protected override JsonObject Settings() => new()
     {
-        ["c"] = C is { } c ? ResultFile.Number(c) : null, ["cGrid"] = ResultFile.Numbers(CGrid), ["innerFolds"] = InnerFolds,
+        ["c"] = ResultFile.Number(C), ["cGrid"] = ResultFile.Numbers(CGrid), ["innerFolds"] = InnerFolds,
         ["classes"] = Classes, ["tolerance"] = Tolerance, ["maxIterations"] = MaxIterations, ["innerMaxIterations"] = InnerMaxIterations,
     };
 
     internal static LogisticRegressionProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
     {
-        C = s["c"] is { } c ? ResultFile.Number(c) : null, CGrid = ResultFile.Numbers(s["cGrid"]!), InnerFolds = (int)s["innerFolds"]!,
+        C = ResultFile.OptionalNumber(s["c"]), CGrid = ResultFile.Numbers(s["cGrid"]!), InnerFolds = (int)s["innerFolds"]!,
         Classes = (int?)s["classes"], Tolerance = (double)s["tolerance"]!, MaxIterations = (int)s["maxIterations"]!,
         InnerMaxIterations = (int)s["innerMaxIterations"]!, PcaComponents = pcaComponents, Seed = seed,
     };

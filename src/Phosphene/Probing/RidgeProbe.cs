@@ -147,12 +147,12 @@ public sealed class RidgeProbe : Probe
 
     private protected override JsonObject Settings() => new()
     {
-        ["alpha"] = Alpha is { } alpha ? ResultFile.Number(alpha) : null, ["alphas"] = ResultFile.Numbers(Alphas), ["alphaPerTarget"] = AlphaPerTarget,
+        ["alpha"] = ResultFile.Number(Alpha), ["alphas"] = ResultFile.Numbers(Alphas), ["alphaPerTarget"] = AlphaPerTarget,
     };
 
     internal static RidgeProbe FromSettings(JsonObject s, int? pcaComponents, long seed) => new()
     {
-        Alpha = s["alpha"] is { } alpha ? ResultFile.Number(alpha) : null, Alphas = ResultFile.Numbers(s["alphas"]!),
+        Alpha = ResultFile.OptionalNumber(s["alpha"]), Alphas = ResultFile.Numbers(s["alphas"]!),
         AlphaPerTarget = (bool)s["alphaPerTarget"]!, PcaComponents = pcaComponents, Seed = seed,
     };
 

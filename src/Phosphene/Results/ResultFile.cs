@@ -46,7 +46,7 @@ public sealed class ResultFile : IDisposable
 
     /// <summary>
     /// Writes a result of type <paramref name="type"/> to <paramref name="path"/> (folders created, an existing file
-    /// replaced): <paramref name="values"/> into <c>result.json</c>, each tensor as <c>name.npy</c>.
+    /// replaced): <paramref name="values"/> (which becomes part of the manifest) into <c>result.json</c>, each tensor as <c>name.npy</c>.
     /// </summary>
     /// <exception cref="PhospheneException">An empty or duplicate tensor name, a dtype .npy cannot hold, or an unwritable path.</exception>
     public static void Write(string path, string type, JsonObject values, IEnumerable<(string Name, Tensor Tensor)> tensors)
@@ -68,7 +68,7 @@ public sealed class ResultFile : IDisposable
                     ["type"] = type,
                     ["phosphene"] = typeof(ResultFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
                     ["saved"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                    ["values"] = values.DeepClone(),
+                    ["values"] = values,
                 };
                 using (var entry = zip.CreateEntry(Manifest, CompressionLevel.Optimal).Open())
                     JsonSerializer.Serialize(entry, manifest, new JsonSerializerOptions { WriteIndented = true });
@@ -178,6 +178,12 @@ public sealed class ResultFile : IDisposable
         => node.GetValueKind() == JsonValueKind.String
             ? double.Parse((string)node!, NumberStyles.Float, CultureInfo.InvariantCulture)
             : (double)node;
+
+    /// <summary>An optional number as JSON: null stays null, the rest as <see cref="Number(double)"/>.</summary>
+    public static JsonNode? Number(double? value) => value is { } v ? Number(v) : null;
+
+    /// <summary>An optional number written by <see cref="Number(double?)"/>.</summary>
+    public static double? OptionalNumber(JsonNode? node) => node is null ? null : Number(node);
 
     /// <summary>A duration as JSON: its seconds.</summary>
     public static JsonNode Duration(TimeSpan value) => Number(value.TotalSeconds);
